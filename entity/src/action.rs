@@ -1,0 +1,40 @@
+//! Something someone must do: from a resolution, a strategy priority, a DHR action plan, or none.
+use crate::enums::{ActionStatus, Rag, Visibility};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "action")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub partnership_id: Uuid,
+    /// The owning board: its cleared seats see a restricted action.
+    pub board_id: Option<Uuid>,
+    pub resolution_id: Option<Uuid>,
+    pub priority_id: Option<Uuid>,
+    pub review_id: Option<Uuid>,
+    pub title: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub expected_outcome: Option<String>,
+    pub lead_person_id: Option<Uuid>,
+    pub lead_organisation_id: Option<Uuid>,
+    pub start_date: Option<Date>,
+    pub due_date: Option<Date>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub resources_required: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub risks: Option<String>,
+    pub percent_complete: i32,
+    pub rag: Option<Rag>,
+    pub status: ActionStatus,
+    pub visibility: Visibility,
+    /// Optimistic-locking counter: bumped by every write.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

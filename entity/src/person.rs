@@ -1,0 +1,27 @@
+//! A member of staff of an organisation.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "person")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub post_title: Option<String>,
+    /// Initials as minutes write them ("LB").
+    pub initials: Option<String>,
+    pub email: Option<String>,
+    /// The `sub` claim a sign-in token carries for this person.
+    #[sea_orm(unique)]
+    pub subject: Option<String>,
+    /// Inactive people cannot sign in.
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,61 @@
+//! Database migrations for CSP Hub: one table per file, each with a real `down`.
+//!
+//! Only portable column types are used (UUID, varchar, text, integer, double, date, timestamptz,
+//! boolean), so the same migrations run on SQLite (the embedded default) and PostgreSQL. Every
+//! foreign key and every column that lists filter or sort by has an index. A migration that has
+//! landed is never edited: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261123_000001_create_partnership;
+mod m20261123_000002_create_organisation;
+mod m20261123_000003_create_organisation_partnership;
+mod m20261123_000004_create_person;
+mod m20261123_000005_create_board;
+mod m20261123_000006_create_board_membership;
+mod m20261123_000007_create_meeting;
+mod m20261123_000008_create_agenda_item;
+mod m20261123_000009_create_resolution;
+mod m20261123_000010_create_attendance;
+mod m20261123_000011_create_declaration_of_interest;
+mod m20261123_000012_create_strategy;
+mod m20261123_000013_create_priority;
+mod m20261123_000014_create_domestic_homicide_review;
+mod m20261123_000015_create_action;
+mod m20261123_000016_create_action_supporter;
+mod m20261123_000017_create_action_update;
+mod m20261123_000018_create_indicator;
+mod m20261123_000019_create_indicator_reading;
+mod m20261123_000020_create_audit_log;
+
+/// Applies the migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_partnership::Migration),
+            Box::new(m20261123_000002_create_organisation::Migration),
+            Box::new(m20261123_000003_create_organisation_partnership::Migration),
+            Box::new(m20261123_000004_create_person::Migration),
+            Box::new(m20261123_000005_create_board::Migration),
+            Box::new(m20261123_000006_create_board_membership::Migration),
+            Box::new(m20261123_000007_create_meeting::Migration),
+            Box::new(m20261123_000008_create_agenda_item::Migration),
+            Box::new(m20261123_000009_create_resolution::Migration),
+            Box::new(m20261123_000010_create_attendance::Migration),
+            Box::new(m20261123_000011_create_declaration_of_interest::Migration),
+            Box::new(m20261123_000012_create_strategy::Migration),
+            Box::new(m20261123_000013_create_priority::Migration),
+            Box::new(m20261123_000014_create_domestic_homicide_review::Migration),
+            Box::new(m20261123_000015_create_action::Migration),
+            Box::new(m20261123_000016_create_action_supporter::Migration),
+            Box::new(m20261123_000017_create_action_update::Migration),
+            Box::new(m20261123_000018_create_indicator::Migration),
+            Box::new(m20261123_000019_create_indicator_reading::Migration),
+            Box::new(m20261123_000020_create_audit_log::Migration),
+        ]
+    }
+}

@@ -1,0 +1,24 @@
+//! Creates `organisation`.
+
+use crate::helpers::{self, create};
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+const T: &str = "organisation";
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        #[allow(unused_mut)]
+        let mut t = helpers::table(T);
+        t.col(string("name")).col(string_null("short_name")).col(string_len("kind", 32))
+            .col(boolean("responsible_authority"));
+        create(manager, helpers::with_timestamps(t), T, &[&["name"]]).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        helpers::drop(manager, T).await
+    }
+}
