@@ -1,2 +1,84 @@
-//! placeholder
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! The `csp-hub` command line: `serve` (default), `migrate`, `seed`, `token`, `schema`.
+
+use crate::config::Config;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "csp-hub", version, about = "GraphQL back end for Community Safety Partnerships")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the HTTP server (the default): migrate, load the demo data into an empty database, serve.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Load the demo data set (the seed papers) into an empty database.
+    Seed,
+    /// Print a signed development token (HS256) for a person's subject, e.g. `csp-hub token luke-baldock`.
+    Token {
+        /// The person's subject (in the demo data: the person key, e.g. `luke-baldock`).
+        subject: String,
+        /// Hours the token is valid for.
+        #[arg(long, default_value_t = 8)]
+        hours: i64,
+    },
+    /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
+    Schema,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Token { subject, hours } => crate::auth::mint(&cli.config.jwt, &subject, chrono::Duration::hours(hours)).map(|t| println!("{t}")),
+        command => runtime().and_then(|rt| rt.block_on(run(command, cli.config))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    crate::telemetry::init();
+    match command {
+        Command::Migrate => {
+            let (db, _) = crate::startup::connect(&config).await?;
+            crate::startup::migrate(&db).await
+        }
+        Command::Seed => {
+            let (db, _) = crate::startup::connect(&config).await?;
+            crate::startup::migrate(&db).await?;
+            if crate::startup::seed_if_empty(&db).await? {
+                println!("demo data loaded");
+            } else {
+                println!("the database already holds data; nothing loaded");
+            }
+            Ok(())
+        }
+        _ => {
+            let app = crate::startup::build(config).await?;
+            tracing::info!("listening on http://{}/graphql", app.addr);
+            app.server.await?;
+            Ok(())
+        }
+    }
+}

@@ -1,14 +1,29 @@
 //! CSP Hub: the GraphQL back end of Community Safety Partnerships.
 //!
 //! Cross-cutting modules: [`config`], [`auth`] (who is calling), [`access`] (what they may see),
-//! [`error`], [`ids`], [`pagination`], [`loaders`], [`startup`], [`cli`]. One module per domain
-//! area: [`partners`], [`boards`], [`meetings`], [`actions`], [`indicators`], [`reviews`];
-//! [`graphql`] only merges them into the schema.
+//! [`error`], [`ids`], [`pagination`], [`loaders`], [`context`], [`startup`], [`cli`]. One module
+//! per domain area: [`partners`], [`boards`], [`meetings`], [`strategies`], [`actions`],
+//! [`indicators`], [`reviews`]; [`graphql`] only merges them into the schema.
 
 pub mod access;
+pub mod actions;
 pub mod auth;
+pub mod boards;
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod error;
+pub mod graphql;
 pub mod ids;
+pub mod indicators;
+pub mod loaders;
+pub mod meetings;
 pub mod pagination;
+pub mod partners;
+pub mod reviews;
+pub mod search;
+pub mod seed;
+pub mod startup;
+pub mod strategies;
+pub mod telemetry;
+pub mod types;

@@ -232,3 +232,31 @@ where
     };
     Ok(Page { rows, has_previous, has_next, fields })
 }
+
+impl<E: EntityTrait> Sort<E> {
+    /// Ascending by `column`, then by `id`.
+    pub fn asc(column: E::Column, id: E::Column, ty: SortType) -> Self {
+        Sort { column, id, ty, descending: false }
+    }
+
+    /// Descending by `column`, then by `id`.
+    pub fn desc(column: E::Column, id: E::Column, ty: SortType) -> Self {
+        Sort { column, id, ty, descending: true }
+    }
+}
+
+/// One page of `select` wrapped into a GraphQL connection of `T`.
+pub async fn connection<E, T>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    sort: Sort<E>,
+    args: PageArgs,
+    wrap: impl Fn(E::Model) -> T,
+) -> ApiResult<Conn<T>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    T: OutputType,
+{
+    Ok(page(db, select, sort, args).await?.into_connection(wrap))
+}

@@ -1,0 +1,341 @@
+//! Boards, sub-groups and panels, their seats, and attendance rates.
+//! No visibility decisions here: reads go through `access`.
+
+use crate::access;
+use crate::actions::{Action, ActionFilter, ActionOrder};
+use crate::context::CtxExt;
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{self, Kind};
+use crate::indicators::Indicator;
+use crate::meetings::{Meeting, MeetingFilter};
+use crate::partners::{Organisation, Partnership, Person};
+use crate::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::reviews::Review;
+use crate::types::{BoardKind, MembershipRole, SecurityMarking, Visibility};
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{NaiveDate, Utc};
+use entity::enums::{AttendanceStatus, MeetingStatus};
+use entity::{attendance, board, board_membership, domestic_homicide_review, indicator, meeting, organisation, partnership, person};
+use sea_orm::{ColumnTrait, QueryFilter};
+use std::collections::BTreeMap;
+
+/// A board, sub-group, operational panel, forum or task-and-finish group.
+pub struct Board(pub board::Model);
+
+/// Filters for board lists.
+#[derive(InputObject, Default)]
+pub struct BoardFilter {
+    pub partnership_id: Option<ID>,
+    /// Only direct sub-groups of this board.
+    pub parent_id: Option<ID>,
+    pub kind: Option<BoardKind>,
+}
+
+pub(crate) fn board_sort() -> Sort<board::Entity> {
+    Sort::asc(board::Column::Name, board::Column::Id, SortType::Text)
+}
+
+pub(crate) fn membership_sort() -> Sort<board_membership::Entity> {
+    Sort::asc(board_membership::Column::CreatedAt, board_membership::Column::Id, SortType::DateTime)
+}
+
+/// The boards the caller may see, filtered.
+pub async fn list(ctx: &Context<'_>, filter: BoardFilter, args: PageArgs) -> ApiResult<Conn<Board>> {
+    let rc = ctx.req()?;
+    let mut select = access::visible::<board::Entity>(&rc.viewer);
+    if let Some(p) = &filter.partnership_id {
+        select = select.filter(board::Column::PartnershipId.eq(ids::decode(p, Kind::Partnership, "partnershipId")?));
+    }
+    if let Some(p) = &filter.parent_id {
+        select = select.filter(board::Column::ParentId.eq(ids::decode(p, Kind::Board, "parentId")?));
+    }
+    if let Some(kind) = filter.kind {
+        select = select.filter(board::Column::Kind.eq(entity::enums::BoardKind::from(kind)));
+    }
+    connection(&rc.db, select, board_sort(), args, Board).await
+}
+
+/// Attendance of one organisation's people at a board's held meetings over a period.
+#[derive(SimpleObject)]
+pub struct AttendanceRate {
+    pub organisation: Organisation,
+    /// Held meetings in the period at which the organisation was expected.
+    pub meetings: i32,
+    /// Attendances (present, or a substitute for a member).
+    pub attended: i32,
+    pub apologies: i32,
+    pub absent: i32,
+    /// attended / (attended + apologies + absent), 0–1; null when nobody was expected.
+    pub rate: Option<f64>,
+}
+
+#[Object]
+impl Board {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Board, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> BoardKind {
+        self.0.kind.into()
+    }
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility.into()
+    }
+    /// Security marking for front-ends to display.
+    async fn classification(&self) -> SecurityMarking {
+        self.0.visibility.into()
+    }
+    async fn meeting_frequency(&self) -> Option<&str> {
+        self.0.meeting_frequency.as_deref()
+    }
+    async fn terms_of_reference(&self) -> Option<&str> {
+        self.0.terms_of_reference.as_deref()
+    }
+    async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
+        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+    }
+    /// The board this one reports to (null when the caller may not see it).
+    async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
+        Ok(ctx.req()?.load_opt::<board::Entity>(self.0.parent_id).await?.map(Board))
+    }
+    /// Sub-groups reporting to this board.
+    async fn sub_boards(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Board>> {
+        let filter = BoardFilter { parent_id: Some(ids::encode(Kind::Board, self.0.id)), ..Default::default() };
+        list(ctx, filter, PageArgs::new(first, after, last, before)).await
+    }
+    /// Seats on this board.
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        current_only: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<BoardMembership>> {
+        let rc = ctx.req()?;
+        let mut select = access::visible::<board_membership::Entity>(&rc.viewer)
+            .filter(board_membership::Column::BoardId.eq(self.0.id));
+        if current_only.unwrap_or(false) {
+            let today = Utc::now().date_naive();
+            select = select.filter(
+                sea_orm::Condition::any()
+                    .add(board_membership::Column::EndsOn.is_null())
+                    .add(board_membership::Column::EndsOn.gte(today)),
+            );
+        }
+        connection(&rc.db, select, membership_sort(), PageArgs::new(first, after, last, before), BoardMembership).await
+    }
+    /// Meetings of this board, newest first unless `oldestFirst`.
+    #[allow(clippy::too_many_arguments)]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        oldest_first: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Meeting>> {
+        let filter = MeetingFilter {
+            board_id: Some(ids::encode(Kind::Board, self.0.id)),
+            from,
+            to,
+            oldest_first,
+            ..Default::default()
+        };
+        crate::meetings::list(ctx, filter, PageArgs::new(first, after, last, before)).await
+    }
+    /// Actions owned by this board.
+    #[allow(clippy::too_many_arguments)]
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let filter = ActionFilter { board_id: Some(ids::encode(Kind::Board, self.0.id)), ..filter.unwrap_or_default() };
+        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+    }
+    /// Performance indicators reported to this board.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Indicator>> {
+        let rc = ctx.req()?;
+        let select = access::visible::<indicator::Entity>(&rc.viewer).filter(indicator::Column::BoardId.eq(self.0.id));
+        connection(&rc.db, select, crate::indicators::indicator_sort(), PageArgs::new(first, after, last, before), Indicator).await
+    }
+    /// Domestic Homicide Reviews overseen by this board (cleared seats only, until published).
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Review>> {
+        let rc = ctx.req()?;
+        let select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer)
+            .filter(domestic_homicide_review::Column::BoardId.eq(self.0.id));
+        connection(&rc.db, select, crate::reviews::review_sort(), PageArgs::new(first, after, last, before), Review).await
+    }
+    /// Attendance rate per organisation at this board's held meetings between `from` and `to`
+    /// (inclusive; default: the last twelve months).
+    async fn attendance_rates(&self, ctx: &Context<'_>, from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<Vec<AttendanceRate>> {
+        attendance_rates(ctx, self.0.id, from, to).await
+    }
+}
+
+async fn attendance_rates(ctx: &Context<'_>, board_id: uuid::Uuid, from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<Vec<AttendanceRate>> {
+    let rc = ctx.req()?;
+    let to = to.unwrap_or_else(|| Utc::now().date_naive());
+    let from = from.unwrap_or_else(|| to - chrono::Duration::days(365));
+    if from > to {
+        return Err(ApiError::bad_input("from", "`from` must not be after `to`"));
+    }
+    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let end = (to + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let meetings: Vec<uuid::Uuid> = access::visible::<meeting::Entity>(&rc.viewer)
+        .filter(meeting::Column::BoardId.eq(board_id))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Held))
+        .filter(meeting::Column::StartsAt.gte(start))
+        .filter(meeting::Column::StartsAt.lt(end))
+        .all(&rc.db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    if meetings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = access::visible::<attendance::Entity>(&rc.viewer)
+        .filter(attendance::Column::MeetingId.is_in(meetings))
+        .all(&rc.db)
+        .await?;
+    let people: BTreeMap<uuid::Uuid, uuid::Uuid> = access::visible::<person::Entity>(&rc.viewer)
+        .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
+        .all(&rc.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.organisation_id))
+        .collect();
+
+    #[derive(Default)]
+    struct Tally {
+        meetings: std::collections::BTreeSet<uuid::Uuid>,
+        attended: i32,
+        apologies: i32,
+        absent: i32,
+    }
+    let mut tallies: BTreeMap<uuid::Uuid, Tally> = BTreeMap::new();
+    for row in rows {
+        let Some(org) = people.get(&row.person_id) else { continue };
+        let t = tallies.entry(*org).or_default();
+        match row.status {
+            AttendanceStatus::Present | AttendanceStatus::Substitute => t.attended += 1,
+            AttendanceStatus::Apologies => t.apologies += 1,
+            AttendanceStatus::Absent => t.absent += 1,
+            // "Also present" guests are not members and do not count towards a rate.
+            AttendanceStatus::AlsoPresent => continue,
+        }
+        t.meetings.insert(row.meeting_id);
+    }
+    let orgs: BTreeMap<uuid::Uuid, organisation::Model> = access::visible::<organisation::Entity>(&rc.viewer)
+        .filter(organisation::Column::Id.is_in(tallies.keys().copied()))
+        .all(&rc.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut out: Vec<AttendanceRate> = tallies
+        .into_iter()
+        .filter_map(|(org, t)| {
+            let expected = t.attended + t.apologies + t.absent;
+            Some(AttendanceRate {
+                organisation: Organisation(orgs.get(&org)?.clone()),
+                meetings: t.meetings.len() as i32,
+                attended: t.attended,
+                apologies: t.apologies,
+                absent: t.absent,
+                rate: (expected > 0).then(|| t.attended as f64 / expected as f64),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.organisation.0.name.cmp(&b.organisation.0.name));
+    Ok(out)
+}
+
+/// A person's seat on a board.
+pub struct BoardMembership(pub board_membership::Model);
+
+#[Object]
+impl BoardMembership {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::BoardMembership, self.0.id)
+    }
+    async fn role(&self) -> MembershipRole {
+        self.0.role.into()
+    }
+    async fn starts_on(&self) -> Option<NaiveDate> {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> Option<NaiveDate> {
+        self.0.ends_on
+    }
+    /// Whether the seat is held today.
+    async fn current(&self) -> bool {
+        let today = Utc::now().date_naive();
+        self.0.starts_on.is_none_or(|d| d <= today) && self.0.ends_on.is_none_or(|d| d >= today)
+    }
+    /// Whether the seat carries clearance for the board's restricted items.
+    async fn restricted_clearance(&self) -> bool {
+        self.0.restricted_clearance
+    }
+    async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
+        Ok(ctx.req()?.load::<board::Entity>(self.0.board_id).await?.map(Board))
+    }
+    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Ok(ctx.req()?.load::<person::Entity>(self.0.person_id).await?.map(Person))
+    }
+}
+
+/// Root fields of this area.
+#[derive(Default)]
+pub struct BoardsQuery;
+
+#[Object]
+impl BoardsQuery {
+    /// Boards the caller may see.
+    async fn boards(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<BoardFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Board>> {
+        list(ctx, filter.unwrap_or_default(), PageArgs::new(first, after, last, before)).await
+    }
+}
+

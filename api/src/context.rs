@@ -1,0 +1,70 @@
+//! What every resolver reads from the GraphQL context, through one small extension trait.
+
+use crate::access::Scoped;
+use crate::auth::Viewer;
+use crate::error::{ApiError, ApiResult};
+use crate::loaders::{Batch, ById, ChildRelation, Children};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::Context;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Per-request state: the caller, the database and the request's loader.
+pub struct RequestContext {
+    pub viewer: Arc<Viewer>,
+    pub db: DatabaseConnection,
+    pub loader: DataLoader<Batch>,
+}
+
+impl RequestContext {
+    pub fn new(viewer: Viewer, db: DatabaseConnection) -> Self {
+        let viewer = Arc::new(viewer);
+        let loader = crate::loaders::new_loader(viewer.clone(), db.clone());
+        RequestContext { viewer, db, loader }
+    }
+
+    /// A visible row of `E` by id, batched with the other loads of the request.
+    pub async fn load<E>(&self, id: Uuid) -> ApiResult<Option<E::Model>>
+    where
+        E: Scoped,
+        E::Model: Clone + Send + Sync,
+    {
+        self.loader.load_one(ById::<E>::new(id)).await
+    }
+
+    /// Like [`load`](Self::load) for an optional link.
+    pub async fn load_opt<E>(&self, id: Option<Uuid>) -> ApiResult<Option<E::Model>>
+    where
+        E: Scoped,
+        E::Model: Clone + Send + Sync,
+    {
+        match id {
+            Some(id) => self.load::<E>(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The visible children of `parent` along relation `R`, batched.
+    pub async fn children<R>(&self, parent: Uuid) -> ApiResult<Vec<<R::Entity as EntityTrait>::Model>>
+    where
+        R: ChildRelation,
+        <R::Entity as EntityTrait>::Model: Clone + Send + Sync,
+    {
+        Ok(self.loader.load_one(Children::<R>::new(parent)).await?.unwrap_or_default())
+    }
+}
+
+/// Access to the request state from a resolver.
+pub trait CtxExt {
+    fn req(&self) -> ApiResult<&RequestContext>;
+}
+
+impl CtxExt for Context<'_> {
+    fn req(&self) -> ApiResult<&RequestContext> {
+        self.data::<RequestContext>().map_err(|_| {
+            tracing::error!("request context missing from GraphQL request");
+            ApiError::Internal
+        })
+    }
+}

@@ -1,0 +1,173 @@
+//! Builds the schema from the per-area query objects, the Relay `Node` interface with `node(id)`
+//! and `nodes(ids)`, and the extension that gives every error an `extensions.code`.
+
+use crate::access;
+use crate::actions::{Action, ActionUpdate, ActionsQuery};
+use crate::boards::{Board, BoardMembership, BoardsQuery};
+use crate::context::{CtxExt, RequestContext};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{self, Kind};
+use crate::indicators::{Indicator, IndicatorReading, IndicatorsQuery};
+use crate::meetings::{AgendaItem, Meeting, MeetingsQuery, Resolution};
+use crate::partners::{Organisation, PartnersQuery, Partnership, Person};
+use crate::reviews::{Review, ReviewsQuery};
+use crate::strategies::{Priority, StrategiesQuery, Strategy};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, MergedObject, Object, Response, Schema, ID};
+use entity::*;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Deepest query accepted.
+pub const MAX_DEPTH: usize = 15;
+/// Most expensive query accepted (async-graphql's complexity: one per field, lists multiply).
+pub const MAX_COMPLEXITY: usize = 5_000;
+/// Most IDs accepted by `nodes(ids)`.
+pub const MAX_NODES: usize = 100;
+
+/// Any object with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+#[allow(clippy::large_enum_variant)]
+pub enum Node {
+    Partnership(Partnership),
+    Organisation(Organisation),
+    Person(Person),
+    Board(Board),
+    BoardMembership(BoardMembership),
+    Meeting(Meeting),
+    AgendaItem(AgendaItem),
+    Resolution(Resolution),
+    Strategy(Strategy),
+    Priority(Priority),
+    Action(Action),
+    ActionUpdate(ActionUpdate),
+    Indicator(Indicator),
+    IndicatorReading(IndicatorReading),
+    DomesticHomicideReview(Review),
+}
+
+/// Loads one node the caller may see; `None` both for a missing and for an invisible record.
+async fn load_node(rc: &RequestContext, kind: Kind, id: Uuid) -> ApiResult<Option<Node>> {
+    Ok(match kind {
+        Kind::Partnership => rc.load::<partnership::Entity>(id).await?.map(|m| Node::Partnership(Partnership(m))),
+        Kind::Organisation => rc.load::<organisation::Entity>(id).await?.map(|m| Node::Organisation(Organisation(m))),
+        Kind::Person => rc.load::<person::Entity>(id).await?.map(|m| Node::Person(Person(m))),
+        Kind::Board => rc.load::<board::Entity>(id).await?.map(|m| Node::Board(Board(m))),
+        Kind::BoardMembership => rc.load::<board_membership::Entity>(id).await?.map(|m| Node::BoardMembership(BoardMembership(m))),
+        Kind::Meeting => rc.load::<meeting::Entity>(id).await?.map(|m| Node::Meeting(Meeting(m))),
+        Kind::AgendaItem => rc
+            .load::<agenda_item::Entity>(id)
+            .await?
+            .map(|m| Node::AgendaItem(AgendaItem(access::redact_agenda_item(&rc.viewer, m)))),
+        Kind::Resolution => rc.load::<resolution::Entity>(id).await?.map(|m| Node::Resolution(Resolution(m))),
+        Kind::Strategy => rc.load::<strategy::Entity>(id).await?.map(|m| Node::Strategy(Strategy(m))),
+        Kind::Priority => rc.load::<priority::Entity>(id).await?.map(|m| Node::Priority(Priority(m))),
+        Kind::Action => rc.load::<action::Entity>(id).await?.map(|m| Node::Action(Action(m))),
+        Kind::ActionUpdate => rc.load::<action_update::Entity>(id).await?.map(|m| Node::ActionUpdate(ActionUpdate(m))),
+        Kind::Indicator => rc.load::<indicator::Entity>(id).await?.map(|m| Node::Indicator(Indicator(m))),
+        Kind::IndicatorReading => rc.load::<indicator_reading::Entity>(id).await?.map(|m| Node::IndicatorReading(IndicatorReading(m))),
+        Kind::DomesticHomicideReview => rc
+            .load::<domestic_homicide_review::Entity>(id)
+            .await?
+            .map(|m| Node::DomesticHomicideReview(Review(m))),
+    })
+}
+
+/// `node` and `nodes`.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by global ID; null when it does not exist or the caller may not see it.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+        let (kind, uuid) = ids::decode_any(&id, "id")?;
+        load_node(ctx.req()?, kind, uuid).await
+    }
+
+    /// Several objects by global ID, in the order asked; null entries as for `node`.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(ApiError::bad_input("ids", format!("at most {MAX_NODES} IDs per request")));
+        }
+        let decoded = ids.iter().map(|id| ids::decode_any(id, "ids")).collect::<ApiResult<Vec<_>>>()?;
+        let rc = ctx.req()?;
+        let loads = decoded.into_iter().map(|(kind, uuid)| load_node(rc, kind, uuid));
+        futures_util::future::try_join_all(loads).await
+    }
+}
+
+/// The query root: only merges the areas.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    NodeQuery,
+    PartnersQuery,
+    BoardsQuery,
+    MeetingsQuery,
+    StrategiesQuery,
+    ActionsQuery,
+    IndicatorsQuery,
+    ReviewsQuery,
+);
+
+/// The schema type.
+pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with its limits and the error-code extension.
+pub fn build_schema() -> ApiSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .register_output_type::<Node>()
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .extension(ErrorCodes)
+        .finish()
+}
+
+/// The SDL, as checked in to `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema().sdl()
+}
+
+/// Gives every error of a response a stable `extensions.code`.
+///
+/// Resolver errors carry their [`ApiError`] as the error's source; errors async-graphql raises
+/// itself get BAD_USER_INPUT (a value that does not coerce: bad enum, bad date) or
+/// GRAPHQL_VALIDATION_FAILED (syntax, unknown field, limits).
+pub struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for error in &mut response.errors {
+            let api = error.source::<ApiError>().cloned();
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            if let Some(api) = api {
+                extensions.set("code", api.code());
+                if let ApiError::BadInput { field: Some(field), .. } = &api {
+                    extensions.set("field", field.as_str());
+                }
+                continue;
+            }
+            if extensions.get("code").is_some() {
+                continue;
+            }
+            let code = if error.message.starts_with("Invalid value") {
+                "BAD_USER_INPUT"
+            } else if error.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                "INTERNAL"
+            };
+            extensions.set("code", code);
+        }
+        response
+    }
+}

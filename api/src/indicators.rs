@@ -1,0 +1,147 @@
+//! Performance indicators and their readings.
+//! No visibility decisions here: reads go through `access`.
+
+use crate::access;
+use crate::boards::Board;
+use crate::context::CtxExt;
+use crate::error::ApiResult;
+use crate::ids::{self, Kind};
+use crate::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::partners::Partnership;
+use crate::types::{Polarity, Rag, SecurityMarking, Visibility};
+use async_graphql::{Context, Object, ID};
+use chrono::NaiveDate;
+use entity::{board, indicator, indicator_reading, partnership};
+use sea_orm::{ColumnTrait, QueryFilter};
+
+pub(crate) fn indicator_sort() -> Sort<indicator::Entity> {
+    Sort::asc(indicator::Column::Name, indicator::Column::Id, SortType::Text)
+}
+
+/// A performance indicator.
+pub struct Indicator(pub indicator::Model);
+
+#[Object]
+impl Indicator {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Indicator, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// "count", "percent", "rate", ...
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    async fn polarity(&self) -> Polarity {
+        self.0.polarity.into()
+    }
+    /// Target, or the bottom of a tolerance range.
+    async fn target_low(&self) -> Option<f64> {
+        self.0.target_low
+    }
+    /// Top of a tolerance range (MARAC repeat referrals: 28–40%).
+    async fn target_high(&self) -> Option<f64> {
+        self.0.target_high
+    }
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility.into()
+    }
+    async fn classification(&self) -> SecurityMarking {
+        self.0.visibility.into()
+    }
+    async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
+        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+    }
+    async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
+        Ok(ctx.req()?.load_opt::<board::Entity>(self.0.board_id).await?.map(Board))
+    }
+    /// Readings, most recent period first.
+    async fn readings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<IndicatorReading>> {
+        let rc = ctx.req()?;
+        let select = access::visible::<indicator_reading::Entity>(&rc.viewer)
+            .filter(indicator_reading::Column::IndicatorId.eq(self.0.id));
+        let sort = Sort::desc(indicator_reading::Column::PeriodEnd, indicator_reading::Column::Id, SortType::Date);
+        connection(&rc.db, select, sort, PageArgs::new(first, after, last, before), IndicatorReading).await
+    }
+}
+
+/// One reading of an indicator.
+pub struct IndicatorReading(pub indicator_reading::Model);
+
+#[Object]
+impl IndicatorReading {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::IndicatorReading, self.0.id)
+    }
+    /// The period as reported ("2017/18 YTD to July").
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    async fn period_end(&self) -> NaiveDate {
+        self.0.period_end
+    }
+    async fn value(&self) -> Option<f64> {
+        self.0.value
+    }
+    async fn previous_value(&self) -> Option<f64> {
+        self.0.previous_value
+    }
+    /// Change against the previous value, in percent.
+    async fn change(&self) -> Option<f64> {
+        self.0.change
+    }
+    /// Comparator area ("London").
+    async fn comparator_name(&self) -> Option<&str> {
+        self.0.comparator_name.as_deref()
+    }
+    async fn comparator_value(&self) -> Option<f64> {
+        self.0.comparator_value
+    }
+    async fn rag(&self) -> Option<Rag> {
+        self.0.rag.map(Into::into)
+    }
+    async fn commentary(&self) -> Option<&str> {
+        self.0.commentary.as_deref()
+    }
+    async fn indicator(&self, ctx: &Context<'_>) -> ApiResult<Option<Indicator>> {
+        Ok(ctx.req()?.load::<indicator::Entity>(self.0.indicator_id).await?.map(Indicator))
+    }
+}
+
+/// Root fields of this area.
+#[derive(Default)]
+pub struct IndicatorsQuery;
+
+#[Object]
+impl IndicatorsQuery {
+    /// Indicators the caller may see, optionally of one partnership or board.
+    #[allow(clippy::too_many_arguments)]
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        partnership_id: Option<ID>,
+        board_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Indicator>> {
+        let rc = ctx.req()?;
+        let mut select = access::visible::<indicator::Entity>(&rc.viewer);
+        if let Some(p) = partnership_id {
+            select = select.filter(indicator::Column::PartnershipId.eq(ids::decode(&p, Kind::Partnership, "partnershipId")?));
+        }
+        if let Some(b) = board_id {
+            select = select.filter(indicator::Column::BoardId.eq(ids::decode(&b, Kind::Board, "boardId")?));
+        }
+        connection(&rc.db, select, indicator_sort(), PageArgs::new(first, after, last, before), Indicator).await
+    }
+}

@@ -1,0 +1,124 @@
+//! Domestic Homicide Reviews. Restricted to cleared seats of the overseeing board until published
+//! (that rule lives in `access`); here only their GraphQL shape.
+
+use crate::access;
+use crate::actions::{Action, ActionFilter, ActionOrder};
+use crate::boards::Board;
+use crate::context::CtxExt;
+use crate::error::ApiResult;
+use crate::ids::{self, Kind};
+use crate::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::partners::Partnership;
+use crate::types::{ReviewStatus, SecurityMarking, Visibility};
+use async_graphql::{Context, Object, ID};
+use chrono::NaiveDate;
+use entity::enums::{ReviewStatus as DbStatus, Visibility as DbVisibility};
+use entity::{board, domestic_homicide_review, partnership};
+use sea_orm::{ColumnTrait, QueryFilter};
+
+pub(crate) fn review_sort() -> Sort<domestic_homicide_review::Entity> {
+    use domestic_homicide_review::Column as C;
+    Sort::asc(C::Pseudonym, C::Id, SortType::Text)
+}
+
+/// A Domestic Homicide Review, known by its pseudonym.
+pub struct Review(pub domestic_homicide_review::Model);
+
+impl Review {
+    /// Unpublished reviews are restricted whatever their stored marking.
+    fn effective_visibility(&self) -> DbVisibility {
+        if self.0.status == DbStatus::Published { self.0.visibility } else { DbVisibility::Restricted }
+    }
+}
+
+#[Object(name = "DomesticHomicideReview")]
+impl Review {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::DomesticHomicideReview, self.0.id)
+    }
+    /// The pseudonym ('Susan', 'Roger').
+    async fn pseudonym(&self) -> &str {
+        &self.0.pseudonym
+    }
+    async fn status(&self) -> ReviewStatus {
+        self.0.status.into()
+    }
+    /// Home Office notified.
+    async fn notified_on(&self) -> Option<NaiveDate> {
+        self.0.notified_on
+    }
+    async fn commissioned_on(&self) -> Option<NaiveDate> {
+        self.0.commissioned_on
+    }
+    /// Overview report submitted to the Home Office.
+    async fn submitted_on(&self) -> Option<NaiveDate> {
+        self.0.submitted_on
+    }
+    /// Home Office Quality Assurance panel.
+    async fn qa_panel_on(&self) -> Option<NaiveDate> {
+        self.0.qa_panel_on
+    }
+    async fn published_on(&self) -> Option<NaiveDate> {
+        self.0.published_on
+    }
+    /// The (pseudonymised) summary.
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    async fn visibility(&self) -> Visibility {
+        self.effective_visibility().into()
+    }
+    async fn classification(&self) -> SecurityMarking {
+        self.effective_visibility().into()
+    }
+    async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
+        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+    }
+    /// The overseeing board (panel or task-and-finish group).
+    async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
+        Ok(ctx.req()?.load::<board::Entity>(self.0.board_id).await?.map(Board))
+    }
+    /// The review's action plan.
+    #[allow(clippy::too_many_arguments)]
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let filter = ActionFilter {
+            review_id: Some(ids::encode(Kind::DomesticHomicideReview, self.0.id)),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+    }
+}
+
+/// Root fields of this area.
+#[derive(Default)]
+pub struct ReviewsQuery;
+
+#[Object]
+impl ReviewsQuery {
+    /// Reviews the caller may see (cleared seats of the overseeing board; everyone once published).
+    async fn domestic_homicide_reviews(
+        &self,
+        ctx: &Context<'_>,
+        partnership_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Review>> {
+        let rc = ctx.req()?;
+        let mut select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer);
+        if let Some(p) = partnership_id {
+            select = select.filter(domestic_homicide_review::Column::PartnershipId.eq(ids::decode(&p, Kind::Partnership, "partnershipId")?));
+        }
+        connection(&rc.db, select, review_sort(), PageArgs::new(first, after, last, before), Review).await
+    }
+}

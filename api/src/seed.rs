@@ -1,0 +1,649 @@
+//! The demo data set: the real content of the seed papers, kept as JSON files in `api/seed/`
+//! (format in `api/seed/README.md`) and embedded in the binary.
+//!
+//! Loading runs in one transaction: either the whole data set lands or nothing does. Keys in the
+//! files become fresh UUIDs; a key that does not resolve is an error naming it, never a silent skip.
+
+use anyhow::{anyhow, bail, Context as _};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::*;
+use entity::*;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The embedded data files, one per partnership.
+pub const DEMO_FILES: [(&str, &str); 2] = [
+    ("bromley.json", include_str!("../seed/bromley.json")),
+    ("barking-dagenham.json", include_str!("../seed/barking-dagenham.json")),
+];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataSet {
+    partnership: PartnershipRec,
+    #[serde(default)]
+    organisations: Vec<OrganisationRec>,
+    #[serde(default)]
+    people: Vec<PersonRec>,
+    #[serde(default)]
+    boards: Vec<BoardRec>,
+    #[serde(default)]
+    memberships: Vec<MembershipRec>,
+    #[serde(default)]
+    meetings: Vec<MeetingRec>,
+    #[serde(default)]
+    strategies: Vec<StrategyRec>,
+    #[serde(default)]
+    reviews: Vec<ReviewRec>,
+    #[serde(default)]
+    actions: Vec<ActionRec>,
+    #[serde(default)]
+    indicators: Vec<IndicatorRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PartnershipRec {
+    key: String,
+    name: String,
+    area: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrganisationRec {
+    key: String,
+    name: String,
+    short_name: Option<String>,
+    kind: OrganisationKind,
+    #[serde(default)]
+    responsible_authority: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PersonRec {
+    key: String,
+    organisation: String,
+    name: String,
+    post_title: Option<String>,
+    initials: Option<String>,
+    email: Option<String>,
+    subject: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BoardRec {
+    key: String,
+    name: String,
+    kind: BoardKind,
+    parent: Option<String>,
+    visibility: Visibility,
+    meeting_frequency: Option<String>,
+    terms_of_reference: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MembershipRec {
+    board: String,
+    person: String,
+    role: MembershipRole,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    #[serde(default)]
+    restricted_clearance: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MeetingRec {
+    board: String,
+    starts_at: DateTime<Utc>,
+    venue: Option<String>,
+    status: MeetingStatus,
+    minutes_status: Option<MinutesStatus>,
+    visibility: Visibility,
+    #[serde(default)]
+    attendance: Vec<AttendanceRec>,
+    #[serde(default)]
+    declarations: Vec<DeclarationRec>,
+    #[serde(default)]
+    agenda: Vec<AgendaRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttendanceRec {
+    person: String,
+    status: AttendanceStatus,
+    substitute_for: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeclarationRec {
+    person: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AgendaRec {
+    ordinal: i32,
+    sub_letter: Option<String>,
+    title: String,
+    presenter: Option<String>,
+    item_type: AgendaItemType,
+    time_allowed_minutes: Option<i32>,
+    visibility: Visibility,
+    /// The board whose cleared seats see a restricted item, when not the meeting's board.
+    board: Option<String>,
+    stub_title: Option<String>,
+    minute_number: Option<i32>,
+    minute_text: Option<String>,
+    #[serde(default)]
+    resolutions: Vec<ResolutionRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResolutionRec {
+    key: String,
+    text: String,
+    owners_initials: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StrategyRec {
+    key: String,
+    title: String,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    #[serde(default)]
+    priorities: Vec<PriorityRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PriorityRec {
+    key: String,
+    number: i32,
+    title: String,
+    aim: Option<String>,
+    lead_person: Option<String>,
+    lead_organisation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionRec {
+    board: Option<String>,
+    resolution: Option<String>,
+    priority: Option<String>,
+    review: Option<String>,
+    title: String,
+    expected_outcome: Option<String>,
+    lead_person: Option<String>,
+    lead_organisation: Option<String>,
+    #[serde(default)]
+    supporting: Vec<String>,
+    start_date: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
+    resources_required: Option<String>,
+    risks: Option<String>,
+    /// Null in the papers where no progress was reported: stored as 0.
+    percent_complete: Option<i32>,
+    rag: Option<Rag>,
+    status: ActionStatus,
+    visibility: Visibility,
+    #[serde(default)]
+    updates: Vec<UpdateRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateRec {
+    author: Option<String>,
+    reported_on: NaiveDate,
+    period: Option<String>,
+    rag: Option<Rag>,
+    percent_complete: Option<i32>,
+    narrative: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IndicatorRec {
+    board: Option<String>,
+    name: String,
+    unit: String,
+    polarity: Polarity,
+    target_low: Option<f64>,
+    target_high: Option<f64>,
+    visibility: Visibility,
+    #[serde(default)]
+    readings: Vec<ReadingRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadingRec {
+    period: String,
+    period_end: NaiveDate,
+    value: Option<f64>,
+    previous_value: Option<f64>,
+    change: Option<f64>,
+    comparator_name: Option<String>,
+    comparator_value: Option<f64>,
+    rag: Option<Rag>,
+    commentary: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewRec {
+    key: String,
+    board: String,
+    pseudonym: String,
+    status: ReviewStatus,
+    notified_on: Option<NaiveDate>,
+    commissioned_on: Option<NaiveDate>,
+    submitted_on: Option<NaiveDate>,
+    qa_panel_on: Option<NaiveDate>,
+    published_on: Option<NaiveDate>,
+    summary: Option<String>,
+}
+
+/// Key → UUID maps, shared across files so shared organisations and people are one record.
+#[derive(Default)]
+struct Keys {
+    organisations: HashMap<String, Uuid>,
+    people: HashMap<String, Uuid>,
+    boards: HashMap<String, Uuid>,
+    resolutions: HashMap<String, Uuid>,
+    priorities: HashMap<String, Uuid>,
+    reviews: HashMap<String, Uuid>,
+}
+
+fn find(map: &HashMap<String, Uuid>, what: &str, key: &str) -> anyhow::Result<Uuid> {
+    map.get(key).copied().ok_or_else(|| anyhow!("unknown {what} key `{key}`"))
+}
+
+fn find_opt(map: &HashMap<String, Uuid>, what: &str, key: Option<&String>) -> anyhow::Result<Option<Uuid>> {
+    key.map(|k| find(map, what, k)).transpose()
+}
+
+/// Loads every embedded demo file in one transaction.
+pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let txn = db.begin().await?;
+    let mut keys = Keys::default();
+    for (name, text) in DEMO_FILES {
+        let data: DataSet = serde_json::from_str(text).with_context(|| format!("parsing seed file {name}"))?;
+        load_one(&txn, &mut keys, data).await.with_context(|| format!("loading seed file {name}"))?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let partnership_id = Uuid::now_v7();
+    partnership::ActiveModel {
+        id: Set(partnership_id),
+        slug: Set(data.partnership.key),
+        name: Set(data.partnership.name),
+        area: Set(data.partnership.area),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+
+    for o in data.organisations {
+        let id = match keys.organisations.get(&o.key) {
+            Some(id) => *id,
+            None => {
+                let id = Uuid::now_v7();
+                organisation::ActiveModel {
+                    id: Set(id),
+                    name: Set(o.name),
+                    short_name: Set(o.short_name),
+                    kind: Set(o.kind),
+                    responsible_authority: Set(o.responsible_authority),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(db)
+                .await?;
+                keys.organisations.insert(o.key, id);
+                id
+            }
+        };
+        organisation_partnership::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organisation_id: Set(id),
+            partnership_id: Set(partnership_id),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+
+    for p in data.people {
+        if keys.people.contains_key(&p.key) {
+            continue;
+        }
+        let id = Uuid::now_v7();
+        person::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(find(&keys.organisations, "organisation", &p.organisation)?),
+            name: Set(p.name),
+            post_title: Set(p.post_title),
+            initials: Set(p.initials),
+            email: Set(p.email),
+            subject: Set(Some(p.subject.unwrap_or_else(|| p.key.clone()))),
+            active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        keys.people.insert(p.key, id);
+    }
+
+    // Boards may name a parent later in the list: assign ids first.
+    for b in &data.boards {
+        if keys.boards.insert(b.key.clone(), Uuid::now_v7()).is_some() {
+            bail!("duplicate board key `{}`", b.key);
+        }
+    }
+    let mut pending: Vec<&BoardRec> = data.boards.iter().collect();
+    let mut inserted = std::collections::HashSet::new();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for b in pending {
+            if b.parent.as_ref().is_some_and(|p| !inserted.contains(p.as_str())) && data.boards.iter().any(|x| Some(&x.key) == b.parent.as_ref()) {
+                rest.push(b);
+                continue;
+            }
+            board::ActiveModel {
+                id: Set(keys.boards[&b.key]),
+                partnership_id: Set(partnership_id),
+                parent_id: Set(find_opt(&keys.boards, "board", b.parent.as_ref())?),
+                name: Set(b.name.clone()),
+                kind: Set(b.kind),
+                visibility: Set(b.visibility),
+                meeting_frequency: Set(b.meeting_frequency.clone()),
+                terms_of_reference: Set(b.terms_of_reference.clone()),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            inserted.insert(b.key.as_str());
+        }
+        if rest.len() == before {
+            bail!("board parents form a cycle");
+        }
+        pending = rest;
+    }
+
+    for m in data.memberships {
+        board_membership::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            board_id: Set(find(&keys.boards, "board", &m.board)?),
+            person_id: Set(find(&keys.people, "person", &m.person)?),
+            role: Set(m.role),
+            starts_on: Set(m.from),
+            ends_on: Set(m.to),
+            restricted_clearance: Set(m.restricted_clearance),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+
+    for m in data.meetings {
+        let meeting_id = Uuid::now_v7();
+        let board_id = find(&keys.boards, "board", &m.board)?;
+        meeting::ActiveModel {
+            id: Set(meeting_id),
+            partnership_id: Set(partnership_id),
+            board_id: Set(board_id),
+            starts_at: Set(m.starts_at),
+            venue: Set(m.venue),
+            status: Set(m.status),
+            minutes_status: Set(m.minutes_status.unwrap_or(MinutesStatus::Draft)),
+            visibility: Set(m.visibility),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        for a in m.attendance {
+            attendance::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                meeting_id: Set(meeting_id),
+                person_id: Set(find(&keys.people, "person", &a.person)?),
+                status: Set(a.status),
+                substitute_for_id: Set(find_opt(&keys.people, "person", a.substitute_for.as_ref())?),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+        for d in m.declarations {
+            declaration_of_interest::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                meeting_id: Set(meeting_id),
+                person_id: Set(find(&keys.people, "person", &d.person)?),
+                interest: Set(d.text),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+        for item in m.agenda {
+            let item_id = Uuid::now_v7();
+            agenda_item::ActiveModel {
+                id: Set(item_id),
+                partnership_id: Set(partnership_id),
+                board_id: Set(find_opt(&keys.boards, "board", item.board.as_ref())?.unwrap_or(board_id)),
+                meeting_id: Set(meeting_id),
+                ordinal: Set(item.ordinal),
+                sub_letter: Set(item.sub_letter),
+                title: Set(item.title),
+                stub_title: Set(item.stub_title),
+                presenter: Set(item.presenter),
+                item_type: Set(item.item_type),
+                time_allowed_minutes: Set(item.time_allowed_minutes),
+                visibility: Set(item.visibility),
+                minute_number: Set(item.minute_number),
+                minute_text: Set(item.minute_text),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            for (i, r) in item.resolutions.into_iter().enumerate() {
+                let id = Uuid::now_v7();
+                resolution::ActiveModel {
+                    id: Set(id),
+                    agenda_item_id: Set(item_id),
+                    ordinal: Set(i as i32 + 1),
+                    text: Set(r.text),
+                    owners_initials: Set(r.owners_initials),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(db)
+                .await?;
+                keys.resolutions.insert(r.key, id);
+            }
+        }
+    }
+
+    for s in data.strategies {
+        let strategy_id = Uuid::now_v7();
+        strategy::ActiveModel {
+            id: Set(strategy_id),
+            partnership_id: Set(partnership_id),
+            title: Set(s.title),
+            period_start: Set(s.period_start),
+            period_end: Set(s.period_end),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .with_context(|| format!("strategy `{}`", s.key))?;
+        for p in s.priorities {
+            let id = Uuid::now_v7();
+            priority::ActiveModel {
+                id: Set(id),
+                strategy_id: Set(strategy_id),
+                partnership_id: Set(partnership_id),
+                number: Set(p.number),
+                title: Set(p.title),
+                aim: Set(p.aim),
+                lead_person_id: Set(find_opt(&keys.people, "person", p.lead_person.as_ref())?),
+                lead_organisation_id: Set(find_opt(&keys.organisations, "organisation", p.lead_organisation.as_ref())?),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            keys.priorities.insert(p.key, id);
+        }
+    }
+
+    for r in data.reviews {
+        let id = Uuid::now_v7();
+        domestic_homicide_review::ActiveModel {
+            id: Set(id),
+            partnership_id: Set(partnership_id),
+            board_id: Set(find(&keys.boards, "board", &r.board)?),
+            pseudonym: Set(r.pseudonym),
+            status: Set(r.status),
+            notified_on: Set(r.notified_on),
+            commissioned_on: Set(r.commissioned_on),
+            submitted_on: Set(r.submitted_on),
+            qa_panel_on: Set(r.qa_panel_on),
+            published_on: Set(r.published_on),
+            summary: Set(r.summary),
+            visibility: Set(Visibility::Restricted),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        keys.reviews.insert(r.key, id);
+    }
+
+    for a in data.actions {
+        let action_id = Uuid::now_v7();
+        let percent_complete = a.percent_complete.unwrap_or(0);
+        if !(0..=100).contains(&percent_complete) {
+            bail!("action `{}`: percentComplete out of range", a.title);
+        }
+        action::ActiveModel {
+            id: Set(action_id),
+            partnership_id: Set(partnership_id),
+            board_id: Set(find_opt(&keys.boards, "board", a.board.as_ref())?),
+            resolution_id: Set(find_opt(&keys.resolutions, "resolution", a.resolution.as_ref())?),
+            priority_id: Set(find_opt(&keys.priorities, "priority", a.priority.as_ref())?),
+            review_id: Set(find_opt(&keys.reviews, "review", a.review.as_ref())?),
+            title: Set(a.title),
+            expected_outcome: Set(a.expected_outcome),
+            lead_person_id: Set(find_opt(&keys.people, "person", a.lead_person.as_ref())?),
+            lead_organisation_id: Set(find_opt(&keys.organisations, "organisation", a.lead_organisation.as_ref())?),
+            start_date: Set(a.start_date),
+            due_date: Set(a.due_date),
+            resources_required: Set(a.resources_required),
+            risks: Set(a.risks),
+            percent_complete: Set(percent_complete),
+            rag: Set(a.rag),
+            status: Set(a.status),
+            visibility: Set(a.visibility),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        for p in a.supporting {
+            action_supporter::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                action_id: Set(action_id),
+                person_id: Set(find(&keys.people, "person", &p)?),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+        for u in a.updates {
+            action_update::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                action_id: Set(action_id),
+                author_id: Set(find_opt(&keys.people, "person", u.author.as_ref())?),
+                reported_on: Set(u.reported_on),
+                period: Set(u.period),
+                rag: Set(u.rag),
+                percent_complete: Set(u.percent_complete),
+                narrative: Set(u.narrative),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+
+    for i in data.indicators {
+        let indicator_id = Uuid::now_v7();
+        indicator::ActiveModel {
+            id: Set(indicator_id),
+            partnership_id: Set(partnership_id),
+            board_id: Set(find_opt(&keys.boards, "board", i.board.as_ref())?),
+            name: Set(i.name),
+            unit: Set(i.unit),
+            polarity: Set(i.polarity),
+            target_low: Set(i.target_low),
+            target_high: Set(i.target_high),
+            visibility: Set(i.visibility),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        for r in i.readings {
+            indicator_reading::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                indicator_id: Set(indicator_id),
+                period: Set(r.period),
+                period_end: Set(r.period_end),
+                value: Set(r.value),
+                previous_value: Set(r.previous_value),
+                change: Set(r.change),
+                comparator_name: Set(r.comparator_name),
+                comparator_value: Set(r.comparator_value),
+                rag: Set(r.rag),
+                commentary: Set(r.commentary),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+

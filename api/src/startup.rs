@@ -1,0 +1,205 @@
+//! Start-up: connect, migrate, load the demo data on an empty database, and serve.
+//!
+//! [`build`] binds the listener (port 0 picks a free port) and returns the running [`App`], so the
+//! integration tests spawn exactly the server a user runs.
+
+use crate::auth::{Authenticator, Viewer};
+use crate::config::Config;
+use crate::context::RequestContext;
+use crate::error::ApiError;
+use crate::graphql::{build_schema, ApiSchema};
+use anyhow::Context as _;
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::rejection::GraphQLRejection;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Shared state of the HTTP handlers.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub schema: ApiSchema,
+    pub auth: Arc<Authenticator>,
+}
+
+impl FromRef<AppState> for Arc<Authenticator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// A running server.
+pub struct App {
+    pub addr: SocketAddr,
+    pub db: DatabaseConnection,
+    /// SQL statements executed since start (for tests that guard against N+1 queries).
+    pub statements: Arc<AtomicU64>,
+    pub server: tokio::task::JoinHandle<()>,
+}
+
+/// Connects to the configured database, counting statements.
+pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, Arc<AtomicU64>)> {
+    let mut options = ConnectOptions::new(config.database_url.clone());
+    options
+        .max_connections(if config.database_url.starts_with("sqlite") { 8 } else { 20 })
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    let mut db = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", redact_url(&config.database_url)))?;
+    let statements = Arc::new(AtomicU64::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((db, statements))
+}
+
+/// The database URL without its password, for messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("applying migrations")
+}
+
+/// Loads the demo data when the database holds no partnership yet.
+pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    if entity::partnership::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    crate::seed::load_demo(db).await?;
+    Ok(true)
+}
+
+/// Connects, migrates, seeds if configured, binds and starts serving.
+pub async fn build(config: Config) -> anyhow::Result<App> {
+    let (db, statements) = connect(&config).await?;
+    migrate(&db).await?;
+    if config.seed_demo && seed_if_empty(&db).await? {
+        tracing::info!("loaded the demo data set");
+    }
+    let auth = Arc::new(Authenticator::from_config(&config.jwt)?);
+    let state = AppState { db: db.clone(), schema: build_schema(), auth };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let app = router(state);
+    let server = tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
+            tracing::error!(error = %err, "server stopped");
+        }
+    });
+    Ok(App { addr, db, statements, server })
+}
+
+/// The HTTP routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// The caller, from the `Authorization` header: the only place a token is read.
+pub struct Caller(pub Viewer);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Caller(Viewer::anonymous()));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| unauthenticated(ApiError::Unauthenticated("expected `Authorization: Bearer <token>`".into())))?;
+        let subject = state.auth.subject(token).map_err(unauthenticated)?;
+        let viewer = Viewer::load(&state.db, &subject).await.map_err(|e| match e {
+            ApiError::Unauthenticated(_) => unauthenticated(e),
+            other => error_response(StatusCode::SERVICE_UNAVAILABLE, other),
+        })?;
+        Ok(Caller(viewer))
+    }
+}
+
+fn error_response(status: StatusCode, err: ApiError) -> Response {
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }]
+    });
+    (status, Json(body)).into_response()
+}
+
+/// 401 with a GraphQL-shaped body: a bad token never falls back to the public view.
+fn unauthenticated(err: ApiError) -> Response {
+    let mut response = error_response(StatusCode::UNAUTHORIZED, err);
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    response
+}
+
+async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> GraphQLResponse {
+    let request = request.into_inner().data(RequestContext::new(caller.0, state.db.clone()));
+    state.schema.execute(request).await.into()
+}
+
+async fn graphql_post(State(state): State<AppState>, caller: Caller, request: GraphQLRequest) -> GraphQLResponse {
+    execute(&state, caller, request).await
+}
+
+/// GraphiQL for a browser; otherwise a GraphQL query in the query string.
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, caller: Caller, request: Result<GraphQLRequest, GraphQLRejection>) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    match request {
+        Ok(request) if !wants_html => execute(&state, caller, request).await.into_response(),
+        _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
+    }
+}

@@ -1,0 +1,183 @@
+//! Who sees what: each caller the rules distinguish, through every read path.
+
+use crate::common::TestApp;
+use crate::fixtures::*;
+use api::ids::Kind;
+use serde_json::json;
+
+/// (caller, label): anonymous, a partner without a seat, a member without clearance, a cleared
+/// member, and a person of another partnership.
+const CALLERS: [(Option<&str>, &str); 5] =
+    [(None, "anonymous"), (Some(PARTNER), "partner"), (Some(MEMBER), "uncleared"), (Some(CLEARED), "cleared"), (Some(OUTSIDER), "outsider")];
+
+fn expect(label: &str, anonymous: i64, partner: i64, uncleared: i64, cleared: i64, outsider: i64) -> i64 {
+    match label {
+        "anonymous" => anonymous,
+        "partner" => partner,
+        "uncleared" => uncleared,
+        "cleared" => cleared,
+        _ => outsider,
+    }
+}
+
+#[tokio::test]
+async fn action_lists_counts_and_rag_summary_follow_visibility() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let q = r#"query($p: ID!) {
+        actions(filter: { partnershipId: $p }, first: 50) { totalCount edges { node { title } } }
+        ragSummary(filter: { partnershipId: $p }) { counts { total red amber green } }
+        searched: actions(filter: { search: "zebracase" }) { totalCount }
+    }"#;
+    for (caller, label) in CALLERS {
+        let reply = app.gql(caller, q, json!({ "p": gid(Kind::Partnership, w.partnership) })).await;
+        let data = reply.data();
+        let total = expect(label, 1, 2, 2, 5, 1);
+        assert_eq!(data["actions"]["totalCount"], total, "{label}: totalCount");
+        assert_eq!(data["actions"]["edges"].as_array().unwrap().len() as i64, total, "{label}: edges");
+        assert_eq!(data["ragSummary"]["counts"]["total"], total, "{label}: rag total");
+        assert_eq!(data["ragSummary"]["counts"]["red"], expect(label, 0, 0, 0, 3, 0), "{label}: red");
+        assert_eq!(data["searched"]["totalCount"], expect(label, 0, 0, 0, 2, 0), "{label}: search");
+        if label != "cleared" {
+            assert!(!reply.body.to_string().contains(SECRET), "{label} saw restricted text: {}", reply.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn node_returns_null_for_invisible_records_exactly_as_for_missing_ones() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let restricted = [
+        gid(Kind::Action, w.restricted_action),
+        gid(Kind::Action, w.stub_item_action),
+        gid(Kind::Action, w.review_action),
+        gid(Kind::DomesticHomicideReview, w.review),
+        gid(Kind::Resolution, w.restricted_resolution),
+        gid(Kind::AgendaItem, w.hidden_item),
+    ];
+    let missing = gid(Kind::Action, uuid::Uuid::now_v7());
+    let q = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+    for (caller, label) in CALLERS {
+        let mut ids = restricted.to_vec();
+        ids.push(missing.clone());
+        let reply = app.gql(caller, q, json!({ "ids": ids })).await;
+        let nodes = reply.data()["nodes"].as_array().unwrap().clone();
+        let visible = nodes[..restricted.len()].iter().filter(|n| !n.is_null()).count();
+        assert_eq!(visible, if label == "cleared" { restricted.len() } else { 0 }, "{label}: {nodes:?}");
+        assert!(nodes.last().unwrap().is_null());
+        // And one at a time, through node(id): the same empty answer, no error.
+        let one = app.gql(caller, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": restricted[0] })).await;
+        let missing_one = app.gql(caller, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": missing })).await;
+        if label != "cleared" {
+            assert_eq!(one.body, missing_one.body, "{label}: invisible and missing must look the same");
+        }
+    }
+}
+
+#[tokio::test]
+async fn restricted_agenda_items_show_only_their_stub_to_people_not_cleared() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let q = r#"query($id: ID!) { node(id: $id) { ... on Meeting {
+        agendaItems { totalCount edges { node { number title restricted redacted minuteText presenter classification
+            resolutions { text actions { title } } } } }
+    } } }"#;
+    for (caller, label) in CALLERS {
+        let reply = app.gql(caller, q, json!({ "id": gid(Kind::Meeting, w.meeting) })).await;
+        let items = &reply.data()["node"]["agendaItems"];
+        let edges = items["edges"].as_array().unwrap();
+        if label == "cleared" {
+            assert_eq!(items["totalCount"], 3);
+            assert_eq!(edges[1]["node"]["title"], format!("DHR {SECRET} briefing"));
+            assert_eq!(edges[1]["node"]["redacted"], false);
+            assert_eq!(edges[1]["node"]["resolutions"][0]["actions"][0]["title"], format!("Escalate {SECRET}"));
+            assert_eq!(edges[2]["node"]["classification"], "OFFICIAL_SENSITIVE");
+        } else {
+            assert_eq!(items["totalCount"], 2, "{label}: the item without a stub is hidden entirely");
+            let stub = &edges[1]["node"];
+            assert_eq!(stub["number"], "2");
+            assert_eq!(stub["title"], "Domestic Homicide Review – RESTRICTED");
+            assert_eq!(stub["restricted"], true);
+            assert_eq!(stub["redacted"], true);
+            assert!(stub["minuteText"].is_null() && stub["presenter"].is_null());
+            assert_eq!(stub["resolutions"], json!([]));
+            assert!(!reply.body.to_string().contains(SECRET), "{label}: {}", reply.body);
+        }
+    }
+    // The stub item through node(id) is redacted the same way.
+    let reply = app.gql(Some(MEMBER), "query($id: ID!) { node(id: $id) { ... on AgendaItem { title minuteText } } }", json!({ "id": gid(Kind::AgendaItem, w.stub_item) })).await;
+    assert_eq!(reply.data()["node"]["title"], "Domestic Homicide Review – RESTRICTED");
+    assert!(reply.data()["node"]["minuteText"].is_null());
+}
+
+#[tokio::test]
+async fn reviews_and_nested_relations_follow_visibility() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let q = r#"query($board: ID!, $p: ID!) {
+        domesticHomicideReviews(partnershipId: $p) { totalCount edges { node { pseudonym classification actions { totalCount } } } }
+        node(id: $board) { ... on Board { name actions { totalCount } reviews { totalCount } meetings { totalCount } } }
+        boards(filter: { partnershipId: $p }) { totalCount }
+    }"#;
+    for (caller, label) in CALLERS {
+        let reply = app.gql(caller, q, json!({ "board": gid(Kind::Board, w.marac), "p": gid(Kind::Partnership, w.partnership) })).await;
+        let data = reply.data();
+        assert_eq!(data["domesticHomicideReviews"]["totalCount"], expect(label, 0, 0, 0, 1, 0), "{label}");
+        assert_eq!(data["boards"]["totalCount"], expect(label, 1, 2, 2, 2, 1), "{label}: boards");
+        match label {
+            "anonymous" | "outsider" => assert!(data["node"].is_null(), "{label}: a partnership board"),
+            _ => {
+                let board = &data["node"];
+                assert_eq!(board["actions"]["totalCount"], expect(label, 0, 0, 0, 2, 0), "{label}: board actions");
+                assert_eq!(board["reviews"]["totalCount"], expect(label, 0, 0, 0, 1, 0), "{label}: board reviews");
+                assert_eq!(board["meetings"]["totalCount"], 1, "{label}: board meetings");
+            }
+        }
+        if label == "cleared" {
+            let review = &data["domesticHomicideReviews"]["edges"][0]["node"];
+            assert_eq!(review["classification"], "OFFICIAL_SENSITIVE");
+            assert_eq!(review["actions"]["totalCount"], 1);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_ended_seat_no_longer_grants_clearance() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let b = Builder { db: app.db() };
+    let former = b.person(w.police, "former-member").await;
+    b.seat(w.marac, former, true, Some(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())).await;
+    let reply = app.gql(Some("former-member"), "query($id: ID!) { node(id: $id) { id } viewer { clearedBoards { name } } }", json!({ "id": gid(Kind::Action, w.restricted_action) })).await;
+    assert!(reply.data()["node"].is_null());
+    assert_eq!(reply.data()["viewer"]["clearedBoards"], json!([]));
+}
+
+#[tokio::test]
+async fn email_addresses_are_for_signed_in_callers_only() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let q = "query($id: ID!) { node(id: $id) { ... on Person { name email } } }";
+    let anon = app.gql(None, q, json!({ "id": gid(Kind::Person, w.lead) })).await;
+    assert!(anon.data()["node"]["email"].is_null());
+    let partner = app.gql(Some(PARTNER), q, json!({ "id": gid(Kind::Person, w.lead) })).await;
+    assert_eq!(partner.data()["node"]["email"], format!("{LEAD}@example.org"));
+}
+
+#[tokio::test]
+async fn viewer_lists_own_and_organisation_actions() {
+    let app = TestApp::spawn().await;
+    let _w = World::build(app.db()).await;
+    let q = "{ viewer { signedIn person { name } myActions { totalCount } organisationActions { totalCount } seats { role } } }";
+    let lead = app.gql(Some(LEAD), q, json!({})).await;
+    assert_eq!(lead.data()["viewer"]["myActions"]["totalCount"], 1);
+    // The organisation leads the public action and the restricted one; the lead is not cleared.
+    assert_eq!(lead.data()["viewer"]["organisationActions"]["totalCount"], 1);
+    let cleared = app.gql(Some(CLEARED), q, json!({})).await;
+    assert_eq!(cleared.data()["viewer"]["organisationActions"]["totalCount"], 2);
+    assert_eq!(cleared.data()["viewer"]["seats"].as_array().unwrap().len(), 1);
+    let anon = app.gql(None, q, json!({})).await;
+    assert_eq!(anon.data()["viewer"]["signedIn"], false);
+    assert_eq!(anon.data()["viewer"]["myActions"]["totalCount"], 0);
+}

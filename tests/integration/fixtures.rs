@@ -1,0 +1,384 @@
+//! Builders for test data, written straight to the test's database.
+//!
+//! [`World::build`] creates a small partnership with one record at each visibility level and the
+//! four callers the access rules distinguish, so each test reads as "who asks, what do they see".
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use entity::enums::*;
+use entity::*;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use uuid::Uuid;
+
+/// Subjects of the test callers.
+pub const PARTNER: &str = "partner-no-seat";
+pub const MEMBER: &str = "marac-member-uncleared";
+pub const CLEARED: &str = "marac-member-cleared";
+pub const OUTSIDER: &str = "outsider";
+pub const LEAD: &str = "strategic-lead";
+
+/// Fresh builders on one database.
+pub struct Builder<'a> {
+    pub db: &'a DatabaseConnection,
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc::now()
+}
+
+impl<'a> Builder<'a> {
+    pub async fn partnership(&self, slug: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        partnership::ActiveModel { id: Set(id), slug: Set(slug.into()), name: Set(format!("{slug} CSP")), area: Set(None), created_at: Set(now()), updated_at: Set(now()) }
+            .insert(self.db)
+            .await
+            .unwrap();
+        id
+    }
+
+    pub async fn organisation(&self, name: &str, serves: &[Uuid]) -> Uuid {
+        let id = Uuid::now_v7();
+        organisation::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+            short_name: Set(None),
+            kind: Set(OrganisationKind::Police),
+            responsible_authority: Set(true),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        for p in serves {
+            organisation_partnership::ActiveModel { id: Set(Uuid::now_v7()), organisation_id: Set(id), partnership_id: Set(*p), created_at: Set(now()) }
+                .insert(self.db)
+                .await
+                .unwrap();
+        }
+        id
+    }
+
+    pub async fn person(&self, organisation: Uuid, subject: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        person::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(organisation),
+            name: Set(format!("Person {subject}")),
+            post_title: Set(Some("Officer".into())),
+            initials: Set(Some("PX".into())),
+            email: Set(Some(format!("{subject}@example.org"))),
+            subject: Set(Some(subject.into())),
+            active: Set(true),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+
+    pub async fn board(&self, partnership: Uuid, name: &str, visibility: Visibility) -> Uuid {
+        let id = Uuid::now_v7();
+        board::ActiveModel {
+            id: Set(id),
+            partnership_id: Set(partnership),
+            parent_id: Set(None),
+            name: Set(name.into()),
+            kind: Set(BoardKind::OperationalPanel),
+            visibility: Set(visibility),
+            meeting_frequency: Set(None),
+            terms_of_reference: Set(None),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+
+    pub async fn seat(&self, board: Uuid, person: Uuid, cleared: bool, ends_on: Option<NaiveDate>) -> Uuid {
+        let id = Uuid::now_v7();
+        board_membership::ActiveModel {
+            id: Set(id),
+            board_id: Set(board),
+            person_id: Set(person),
+            role: Set(MembershipRole::Member),
+            starts_on: Set(None),
+            ends_on: Set(ends_on),
+            restricted_clearance: Set(cleared),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+
+    pub async fn meeting(&self, partnership: Uuid, board: Uuid, day: u32, visibility: Visibility) -> Uuid {
+        let id = Uuid::now_v7();
+        meeting::ActiveModel {
+            id: Set(id),
+            partnership_id: Set(partnership),
+            board_id: Set(board),
+            starts_at: Set(Utc.with_ymd_and_hms(2026, 1, day, 10, 0, 0).unwrap()),
+            venue: Set(Some("Civic Centre".into())),
+            status: Set(MeetingStatus::Held),
+            minutes_status: Set(MinutesStatus::Approved),
+            visibility: Set(visibility),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn agenda_item(&self, partnership: Uuid, board: Uuid, meeting: Uuid, ordinal: i32, title: &str, visibility: Visibility, stub: Option<&str>) -> Uuid {
+        let id = Uuid::now_v7();
+        agenda_item::ActiveModel {
+            id: Set(id),
+            partnership_id: Set(partnership),
+            board_id: Set(board),
+            meeting_id: Set(meeting),
+            ordinal: Set(ordinal),
+            sub_letter: Set(None),
+            title: Set(title.into()),
+            stub_title: Set(stub.map(Into::into)),
+            presenter: Set(Some("Chair".into())),
+            item_type: Set(AgendaItemType::Discussion),
+            time_allowed_minutes: Set(Some(10)),
+            visibility: Set(visibility),
+            minute_number: Set(Some(80 + ordinal)),
+            minute_text: Set(Some(format!("Minute text of {title}"))),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+
+    pub async fn resolution(&self, item: Uuid, text: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        resolution::ActiveModel { id: Set(id), agenda_item_id: Set(item), ordinal: Set(1), text: Set(text.into()), owners_initials: Set(Some("PX".into())), created_at: Set(now()), updated_at: Set(now()) }
+            .insert(self.db)
+            .await
+            .unwrap();
+        id
+    }
+
+    pub fn action(&self, partnership: Uuid, title: &str) -> ActionBuilder<'a> {
+        ActionBuilder {
+            db: self.db,
+            model: action::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                partnership_id: Set(partnership),
+                board_id: Set(None),
+                resolution_id: Set(None),
+                priority_id: Set(None),
+                review_id: Set(None),
+                title: Set(title.into()),
+                expected_outcome: Set(None),
+                lead_person_id: Set(None),
+                lead_organisation_id: Set(None),
+                start_date: Set(None),
+                due_date: Set(None),
+                resources_required: Set(None),
+                risks: Set(None),
+                percent_complete: Set(0),
+                rag: Set(None),
+                status: Set(ActionStatus::Open),
+                visibility: Set(Visibility::Public),
+                version: Set(1),
+                created_at: Set(now()),
+                updated_at: Set(now()),
+            },
+        }
+    }
+
+    pub async fn update(&self, action: Uuid, author: Option<Uuid>, reported_on: NaiveDate, narrative: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        action_update::ActiveModel {
+            id: Set(id),
+            action_id: Set(action),
+            author_id: Set(author),
+            reported_on: Set(reported_on),
+            period: Set(Some("2025/26 Q3".into())),
+            rag: Set(Some(Rag::Amber)),
+            percent_complete: Set(Some(50)),
+            narrative: Set(narrative.into()),
+            created_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+
+    pub async fn review(&self, partnership: Uuid, board: Uuid, pseudonym: &str, status: ReviewStatus) -> Uuid {
+        let id = Uuid::now_v7();
+        domestic_homicide_review::ActiveModel {
+            id: Set(id),
+            partnership_id: Set(partnership),
+            board_id: Set(board),
+            pseudonym: Set(pseudonym.into()),
+            status: Set(status),
+            notified_on: Set(NaiveDate::from_ymd_opt(2025, 3, 1)),
+            commissioned_on: Set(None),
+            submitted_on: Set(None),
+            qa_panel_on: Set(None),
+            published_on: Set(None),
+            summary: Set(Some(format!("Summary of {pseudonym}"))),
+            visibility: Set(Visibility::Restricted),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+}
+
+/// Builds one action.
+pub struct ActionBuilder<'a> {
+    db: &'a DatabaseConnection,
+    model: action::ActiveModel,
+}
+
+impl ActionBuilder<'_> {
+    pub fn board(mut self, board: Uuid) -> Self {
+        self.model.board_id = Set(Some(board));
+        self
+    }
+    pub fn visibility(mut self, v: Visibility) -> Self {
+        self.model.visibility = Set(v);
+        self
+    }
+    pub fn resolution(mut self, r: Uuid) -> Self {
+        self.model.resolution_id = Set(Some(r));
+        self
+    }
+    pub fn review(mut self, r: Uuid) -> Self {
+        self.model.review_id = Set(Some(r));
+        self
+    }
+    pub fn lead(mut self, person: Uuid, organisation: Uuid) -> Self {
+        self.model.lead_person_id = Set(Some(person));
+        self.model.lead_organisation_id = Set(Some(organisation));
+        self
+    }
+    pub fn rag(mut self, rag: Rag) -> Self {
+        self.model.rag = Set(Some(rag));
+        self
+    }
+    pub fn status(mut self, s: ActionStatus) -> Self {
+        self.model.status = Set(s);
+        self
+    }
+    pub fn due(mut self, d: NaiveDate) -> Self {
+        self.model.due_date = Set(Some(d));
+        self
+    }
+    pub async fn insert(self) -> Uuid {
+        self.model.insert(self.db).await.unwrap().id
+    }
+}
+
+/// A partnership with one record at each visibility level and the callers that matter.
+pub struct World {
+    pub partnership: Uuid,
+    pub other_partnership: Uuid,
+    pub police: Uuid,
+    pub strategic_board: Uuid,
+    pub marac: Uuid,
+    pub meeting: Uuid,
+    pub marac_meeting: Uuid,
+    pub public_item: Uuid,
+    pub stub_item: Uuid,
+    pub hidden_item: Uuid,
+    pub restricted_resolution: Uuid,
+    pub public_action: Uuid,
+    pub partnership_action: Uuid,
+    pub restricted_action: Uuid,
+    pub stub_item_action: Uuid,
+    pub review: Uuid,
+    pub review_action: Uuid,
+    pub lead: Uuid,
+}
+
+/// Title words that appear only in restricted records, for search and leak checks.
+pub const SECRET: &str = "Zebracase";
+
+impl World {
+    pub async fn build(db: &DatabaseConnection) -> World {
+        let b = Builder { db };
+        let partnership = b.partnership("testshire").await;
+        let other_partnership = b.partnership("elsewhere").await;
+        let police = b.organisation("Test Police", &[partnership]).await;
+        let other_org = b.organisation("Elsewhere Council", &[other_partnership]).await;
+        b.person(police, PARTNER).await;
+        let member = b.person(police, MEMBER).await;
+        let cleared = b.person(police, CLEARED).await;
+        b.person(other_org, OUTSIDER).await;
+        let lead = b.person(police, LEAD).await;
+
+        let strategic_board = b.board(partnership, "Strategic Board", Visibility::Public).await;
+        let marac = b.board(partnership, "MARAC", Visibility::Partnership).await;
+        b.seat(marac, member, false, None).await;
+        b.seat(marac, cleared, true, None).await;
+        b.seat(strategic_board, lead, false, None).await;
+
+        let meeting = b.meeting(partnership, strategic_board, 10, Visibility::Public).await;
+        let marac_meeting = b.meeting(partnership, marac, 12, Visibility::Partnership).await;
+        let public_item = b.agenda_item(partnership, strategic_board, meeting, 1, "Community safety update", Visibility::Public, None).await;
+        let public_resolution = b.resolution(public_item, "RESOLVED that the update be noted").await;
+        let stub_item = b
+            .agenda_item(partnership, marac, meeting, 2, &format!("DHR {SECRET} briefing"), Visibility::Restricted, Some("Domestic Homicide Review – RESTRICTED"))
+            .await;
+        let restricted_resolution = b.resolution(stub_item, &format!("RESOLVED that {SECRET} be escalated")).await;
+        let hidden_item = b.agenda_item(partnership, marac, meeting, 3, &format!("MARAC case {SECRET}"), Visibility::Restricted, None).await;
+
+        let public_action = b.action(partnership, "Publish the strategy").board(strategic_board).resolution(public_resolution).lead(lead, police).rag(Rag::Green).due(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).insert().await;
+        let partnership_action = b.action(partnership, "Share the problem profile").board(strategic_board).visibility(Visibility::Partnership).rag(Rag::Amber).insert().await;
+        let restricted_action = b.action(partnership, &format!("Safety plan for {SECRET}")).board(marac).visibility(Visibility::Restricted).rag(Rag::Red).lead(cleared, police).insert().await;
+        // Marked public by mistake, but created by a restricted minute: it must stay hidden.
+        let stub_item_action = b.action(partnership, &format!("Escalate {SECRET}")).board(strategic_board).resolution(restricted_resolution).rag(Rag::Red).insert().await;
+        let review = b.review(partnership, marac, SECRET, ReviewStatus::Commissioned).await;
+        let review_action = b.action(partnership, "Review training").board(marac).visibility(Visibility::Public).review(review).rag(Rag::Red).insert().await;
+        b.update(public_action, Some(lead), NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(), "On track").await;
+        b.update(restricted_action, Some(cleared), NaiveDate::from_ymd_opt(2025, 12, 2).unwrap(), &format!("{SECRET} moved")).await;
+
+        World {
+            partnership,
+            other_partnership,
+            police,
+            strategic_board,
+            marac,
+            meeting,
+            marac_meeting,
+            public_item,
+            stub_item,
+            hidden_item,
+            restricted_resolution,
+            public_action,
+            partnership_action,
+            restricted_action,
+            stub_item_action,
+            review,
+            review_action,
+            lead,
+        }
+    }
+}
+
+/// The global ID of a record, as the API writes it.
+pub fn gid(kind: api::ids::Kind, id: Uuid) -> String {
+    api::ids::encode(kind, id).to_string()
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real HTTP endpoint on a real database (see `common`).
+
+mod common;
+mod fixtures;
+
+mod access;
+mod auth;
+mod demo;
+mod errors;
+mod pagination;
+mod performance;
+mod reports;
+mod schema;
