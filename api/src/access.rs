@@ -71,13 +71,18 @@ fn marking<C: ColumnTrait>(viewer: &Viewer, visibility: C, partnership: C, board
 
 /// `col IN (SELECT id FROM <visible E>)`.
 fn within<E: Scoped, C: ColumnTrait>(col: C, viewer: &Viewer) -> SimpleExpr {
-    let ids = E::visible(viewer).select_only().column(E::id_column()).into_query();
+    let ids = E::visible(viewer)
+        .select_only()
+        .column(E::id_column())
+        .into_query();
     col.in_subquery(ids)
 }
 
 /// Nullable parent: absent, or visible.
 fn within_if_set<E: Scoped, C: ColumnTrait>(col: C, viewer: &Viewer) -> Condition {
-    Condition::any().add(col.is_null()).add(within::<E, C>(col, viewer))
+    Condition::any()
+        .add(col.is_null())
+        .add(within::<E, C>(col, viewer))
 }
 
 /// Agenda items whose *content* the viewer may see (not just a stub).
@@ -100,7 +105,10 @@ pub fn redact_agenda_item(viewer: &Viewer, item: agenda_item::Model) -> agenda_i
         return item;
     }
     agenda_item::Model {
-        title: item.stub_title.clone().unwrap_or_else(|| "Restricted item".into()),
+        title: item
+            .stub_title
+            .clone()
+            .unwrap_or_else(|| "Restricted item".into()),
         presenter: None,
         time_allowed_minutes: None,
         minute_text: None,
@@ -137,7 +145,10 @@ scoped!(board, |viewer| {
 });
 
 scoped!(board_membership, |viewer| {
-    board_membership::Entity::find().filter(within::<board::Entity, _>(board_membership::Column::BoardId, viewer))
+    board_membership::Entity::find().filter(within::<board::Entity, _>(
+        board_membership::Column::BoardId,
+        viewer,
+    ))
 });
 
 scoped!(meeting, |viewer| {
@@ -163,7 +174,10 @@ scoped!(agenda_item, |viewer| {
 });
 
 scoped!(resolution, |viewer| {
-    let items = fully_visible_agenda_items(viewer).select_only().column(agenda_item::Column::Id).into_query();
+    let items = fully_visible_agenda_items(viewer)
+        .select_only()
+        .column(agenda_item::Column::Id)
+        .into_query();
     resolution::Entity::find().filter(resolution::Column::AgendaItemId.in_subquery(items))
 });
 
@@ -181,25 +195,42 @@ scoped!(action, |viewer| {
     action::Entity::find()
         .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
         .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
-        .filter(within_if_set::<resolution::Entity, _>(C::ResolutionId, viewer))
-        .filter(within_if_set::<domestic_homicide_review::Entity, _>(C::ReviewId, viewer))
+        .filter(within_if_set::<resolution::Entity, _>(
+            C::ResolutionId,
+            viewer,
+        ))
+        .filter(within_if_set::<domestic_homicide_review::Entity, _>(
+            C::ReviewId,
+            viewer,
+        ))
 });
 
 scoped!(action_update, |viewer| {
-    action_update::Entity::find().filter(within::<action::Entity, _>(action_update::Column::ActionId, viewer))
+    action_update::Entity::find().filter(within::<action::Entity, _>(
+        action_update::Column::ActionId,
+        viewer,
+    ))
 });
 
 scoped!(action_supporter, |viewer| {
-    action_supporter::Entity::find().filter(within::<action::Entity, _>(action_supporter::Column::ActionId, viewer))
+    action_supporter::Entity::find().filter(within::<action::Entity, _>(
+        action_supporter::Column::ActionId,
+        viewer,
+    ))
 });
 
 scoped!(attendance, |viewer| {
-    attendance::Entity::find().filter(within::<meeting::Entity, _>(attendance::Column::MeetingId, viewer))
+    attendance::Entity::find().filter(within::<meeting::Entity, _>(
+        attendance::Column::MeetingId,
+        viewer,
+    ))
 });
 
 scoped!(declaration_of_interest, |viewer| {
-    declaration_of_interest::Entity::find()
-        .filter(within::<meeting::Entity, _>(declaration_of_interest::Column::MeetingId, viewer))
+    declaration_of_interest::Entity::find().filter(within::<meeting::Entity, _>(
+        declaration_of_interest::Column::MeetingId,
+        viewer,
+    ))
 });
 
 scoped!(indicator, |viewer| {
@@ -210,6 +241,8 @@ scoped!(indicator, |viewer| {
 });
 
 scoped!(indicator_reading, |viewer| {
-    indicator_reading::Entity::find()
-        .filter(within::<indicator::Entity, _>(indicator_reading::Column::IndicatorId, viewer))
+    indicator_reading::Entity::find().filter(within::<indicator::Entity, _>(
+        indicator_reading::Column::IndicatorId,
+        viewer,
+    ))
 });

@@ -18,7 +18,10 @@ use crate::types::{ActionStatus, Rag, SecurityMarking, SortDirection, Visibility
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::ActionStatus as DbStatus;
-use entity::{action, action_update, agenda_item, board, domestic_homicide_review, meeting, organisation, partnership, person, priority, resolution};
+use entity::{
+    action, action_update, agenda_item, board, domestic_homicide_review, meeting, organisation,
+    partnership, person, priority, resolution,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 use std::collections::BTreeMap;
@@ -80,7 +83,12 @@ fn action_sort(order: Option<ActionOrder>) -> Sort<action::Entity> {
         ActionOrderField::CreatedAt => (C::CreatedAt, SortType::DateTime),
         ActionOrderField::UpdatedAt => (C::UpdatedAt, SortType::DateTime),
     };
-    Sort { column, id: C::Id, ty, descending: order.direction == SortDirection::Desc }
+    Sort {
+        column,
+        id: C::Id,
+        ty,
+        descending: order.direction == SortDirection::Desc,
+    }
 }
 
 fn today() -> NaiveDate {
@@ -89,16 +97,44 @@ fn today() -> NaiveDate {
 
 /// The actions the caller may see, narrowed by `filter`. Lists, the RAG summary and exports all
 /// start here.
-pub fn filtered(viewer: &crate::auth::Viewer, filter: &ActionFilter) -> ApiResult<Select<action::Entity>> {
+pub fn filtered(
+    viewer: &crate::auth::Viewer,
+    filter: &ActionFilter,
+) -> ApiResult<Select<action::Entity>> {
     use action::Column as C;
     let mut select = access::visible::<action::Entity>(viewer);
     let links: [(&Option<ID>, Kind, C, &str); 6] = [
-        (&filter.partnership_id, Kind::Partnership, C::PartnershipId, "partnershipId"),
+        (
+            &filter.partnership_id,
+            Kind::Partnership,
+            C::PartnershipId,
+            "partnershipId",
+        ),
         (&filter.board_id, Kind::Board, C::BoardId, "boardId"),
-        (&filter.priority_id, Kind::Priority, C::PriorityId, "priorityId"),
-        (&filter.review_id, Kind::DomesticHomicideReview, C::ReviewId, "reviewId"),
-        (&filter.lead_organisation_id, Kind::Organisation, C::LeadOrganisationId, "leadOrganisationId"),
-        (&filter.lead_person_id, Kind::Person, C::LeadPersonId, "leadPersonId"),
+        (
+            &filter.priority_id,
+            Kind::Priority,
+            C::PriorityId,
+            "priorityId",
+        ),
+        (
+            &filter.review_id,
+            Kind::DomesticHomicideReview,
+            C::ReviewId,
+            "reviewId",
+        ),
+        (
+            &filter.lead_organisation_id,
+            Kind::Organisation,
+            C::LeadOrganisationId,
+            "leadOrganisationId",
+        ),
+        (
+            &filter.lead_person_id,
+            Kind::Person,
+            C::LeadPersonId,
+            "leadPersonId",
+        ),
     ];
     for (id, kind, column, field) in links {
         if let Some(id) = id {
@@ -133,18 +169,30 @@ pub fn filtered(viewer: &crate::auth::Viewer, filter: &ActionFilter) -> ApiResul
 
 /// Open and due before today.
 fn overdue_condition() -> Condition {
-    Condition::all().add(action::Column::Status.eq(DbStatus::Open)).add(action::Column::DueDate.lt(today()))
+    Condition::all()
+        .add(action::Column::Status.eq(DbStatus::Open))
+        .add(action::Column::DueDate.lt(today()))
 }
 
 /// A page of the actions matching `filter`.
-pub async fn list(ctx: &Context<'_>, filter: ActionFilter, order: Option<ActionOrder>, args: PageArgs) -> ApiResult<Conn<Action>> {
+pub async fn list(
+    ctx: &Context<'_>,
+    filter: ActionFilter,
+    order: Option<ActionOrder>,
+    args: PageArgs,
+) -> ApiResult<Conn<Action>> {
     let rc = ctx.req()?;
     let select = filtered(&rc.viewer, &filter)?;
     connection(&rc.db, select, action_sort(order), args, Action).await
 }
 
 /// Open actions from resolutions of meetings of the same board held before `meeting`.
-pub async fn matters_arising(ctx: &Context<'_>, meeting: &meeting::Model, order: Option<ActionOrder>, args: PageArgs) -> ApiResult<Conn<Action>> {
+pub async fn matters_arising(
+    ctx: &Context<'_>,
+    meeting: &meeting::Model,
+    order: Option<ActionOrder>,
+    args: PageArgs,
+) -> ApiResult<Conn<Action>> {
     let rc = ctx.req()?;
     let earlier_meetings = meeting::Entity::find()
         .select_only()
@@ -166,7 +214,10 @@ pub async fn matters_arising(ctx: &Context<'_>, meeting: &meeting::Model, order:
     let select = access::visible::<action::Entity>(&rc.viewer)
         .filter(action::Column::Status.eq(DbStatus::Open))
         .filter(action::Column::ResolutionId.in_subquery(resolutions));
-    let order = order.or(Some(ActionOrder { field: ActionOrderField::CreatedAt, direction: SortDirection::Asc }));
+    let order = order.or(Some(ActionOrder {
+        field: ActionOrderField::CreatedAt,
+        direction: SortDirection::Asc,
+    }));
     connection(&rc.db, select, action_sort(order), args, Action).await
 }
 
@@ -213,7 +264,11 @@ pub struct RagSummary {
 }
 
 /// Aggregates the visible, filtered actions in SQL: one `GROUP BY` statement.
-pub async fn rag_summary(ctx: &Context<'_>, filter: ActionFilter, group_by: Option<RagGroupBy>) -> ApiResult<RagSummary> {
+pub async fn rag_summary(
+    ctx: &Context<'_>,
+    filter: ActionFilter,
+    group_by: Option<RagGroupBy>,
+) -> ApiResult<RagSummary> {
     use action::Column as C;
     let rc = ctx.req()?;
     let group_col = match group_by {
@@ -236,8 +291,17 @@ pub async fn rag_summary(ctx: &Context<'_>, filter: ActionFilter, group_by: Opti
     if let Some(col) = group_col {
         select = select.group_by(col);
     }
-    select = select.group_by(C::Rag).group_by(C::Status).group_by(overdue);
-    let rows: Vec<(Option<uuid::Uuid>, Option<entity::enums::Rag>, DbStatus, i32, i64)> = select.into_tuple().all(&rc.db).await?;
+    select = select
+        .group_by(C::Rag)
+        .group_by(C::Status)
+        .group_by(overdue);
+    let rows: Vec<(
+        Option<uuid::Uuid>,
+        Option<entity::enums::Rag>,
+        DbStatus,
+        i32,
+        i64,
+    )> = select.into_tuple().all(&rc.db).await?;
 
     let mut total = RagCounts::default();
     let mut groups: BTreeMap<Option<uuid::Uuid>, RagCounts> = BTreeMap::new();
@@ -262,16 +326,31 @@ pub async fn rag_summary(ctx: &Context<'_>, filter: ActionFilter, group_by: Opti
     let mut out = Vec::new();
     if let Some(group_by) = group_by {
         for (id, counts) in groups {
-            let mut g = RagSummaryGroup { board: None, priority: None, organisation: None, counts };
+            let mut g = RagSummaryGroup {
+                board: None,
+                priority: None,
+                organisation: None,
+                counts,
+            };
             match group_by {
                 RagGroupBy::Board => g.board = rc.load_opt::<board::Entity>(id).await?.map(Board),
-                RagGroupBy::Priority => g.priority = rc.load_opt::<priority::Entity>(id).await?.map(Priority),
-                RagGroupBy::Organisation => g.organisation = rc.load_opt::<organisation::Entity>(id).await?.map(Organisation),
+                RagGroupBy::Priority => {
+                    g.priority = rc.load_opt::<priority::Entity>(id).await?.map(Priority)
+                }
+                RagGroupBy::Organisation => {
+                    g.organisation = rc
+                        .load_opt::<organisation::Entity>(id)
+                        .await?
+                        .map(Organisation)
+                }
             }
             out.push(g);
         }
     }
-    Ok(RagSummary { counts: total, groups: out })
+    Ok(RagSummary {
+        counts: total,
+        groups: out,
+    })
 }
 
 /// Something someone must do.
@@ -331,29 +410,57 @@ impl Action {
         self.0.updated_at
     }
     async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
-        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
     }
     /// The owning board.
     async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
-        Ok(ctx.req()?.load_opt::<board::Entity>(self.0.board_id).await?.map(Board))
+        Ok(ctx
+            .req()?
+            .load_opt::<board::Entity>(self.0.board_id)
+            .await?
+            .map(Board))
     }
     /// The resolution that created this action, for meeting actions.
     async fn resolution(&self, ctx: &Context<'_>) -> ApiResult<Option<Resolution>> {
-        Ok(ctx.req()?.load_opt::<resolution::Entity>(self.0.resolution_id).await?.map(Resolution))
+        Ok(ctx
+            .req()?
+            .load_opt::<resolution::Entity>(self.0.resolution_id)
+            .await?
+            .map(Resolution))
     }
     /// The strategy priority, for delivery-plan actions.
     async fn priority(&self, ctx: &Context<'_>) -> ApiResult<Option<Priority>> {
-        Ok(ctx.req()?.load_opt::<priority::Entity>(self.0.priority_id).await?.map(Priority))
+        Ok(ctx
+            .req()?
+            .load_opt::<priority::Entity>(self.0.priority_id)
+            .await?
+            .map(Priority))
     }
     /// The Domestic Homicide Review, for DHR action-plan items.
     async fn review(&self, ctx: &Context<'_>) -> ApiResult<Option<Review>> {
-        Ok(ctx.req()?.load_opt::<domestic_homicide_review::Entity>(self.0.review_id).await?.map(Review))
+        Ok(ctx
+            .req()?
+            .load_opt::<domestic_homicide_review::Entity>(self.0.review_id)
+            .await?
+            .map(Review))
     }
     async fn lead_person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        Ok(ctx.req()?.load_opt::<person::Entity>(self.0.lead_person_id).await?.map(Person))
+        Ok(ctx
+            .req()?
+            .load_opt::<person::Entity>(self.0.lead_person_id)
+            .await?
+            .map(Person))
     }
     async fn lead_organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
-        Ok(ctx.req()?.load_opt::<organisation::Entity>(self.0.lead_organisation_id).await?.map(Organisation))
+        Ok(ctx
+            .req()?
+            .load_opt::<organisation::Entity>(self.0.lead_organisation_id)
+            .await?
+            .map(Organisation))
     }
     /// Supporting people beside the lead.
     async fn supporters(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {
@@ -369,7 +476,12 @@ impl Action {
     }
     /// The most recent progress update.
     async fn latest_update(&self, ctx: &Context<'_>) -> ApiResult<Option<ActionUpdate>> {
-        Ok(ctx.req()?.loader.load_one(LatestUpdate(self.0.id)).await?.map(ActionUpdate))
+        Ok(ctx
+            .req()?
+            .loader
+            .load_one(LatestUpdate(self.0.id))
+            .await?
+            .map(ActionUpdate))
     }
     /// The progress history, newest first.
     async fn updates(
@@ -381,9 +493,21 @@ impl Action {
         before: Option<String>,
     ) -> ApiResult<Conn<ActionUpdate>> {
         let rc = ctx.req()?;
-        let select = access::visible::<action_update::Entity>(&rc.viewer).filter(action_update::Column::ActionId.eq(self.0.id));
-        let sort = Sort::desc(action_update::Column::CreatedAt, action_update::Column::Id, SortType::DateTime);
-        connection(&rc.db, select, sort, PageArgs::new(first, after, last, before), ActionUpdate).await
+        let select = access::visible::<action_update::Entity>(&rc.viewer)
+            .filter(action_update::Column::ActionId.eq(self.0.id));
+        let sort = Sort::desc(
+            action_update::Column::CreatedAt,
+            action_update::Column::Id,
+            SortType::DateTime,
+        );
+        connection(
+            &rc.db,
+            select,
+            sort,
+            PageArgs::new(first, after, last, before),
+            ActionUpdate,
+        )
+        .await
     }
 }
 
@@ -415,10 +539,18 @@ impl ActionUpdate {
         self.0.created_at
     }
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        Ok(ctx.req()?.load_opt::<person::Entity>(self.0.author_id).await?.map(Person))
+        Ok(ctx
+            .req()?
+            .load_opt::<person::Entity>(self.0.author_id)
+            .await?
+            .map(Person))
     }
     async fn action(&self, ctx: &Context<'_>) -> ApiResult<Option<Action>> {
-        Ok(ctx.req()?.load::<action::Entity>(self.0.action_id).await?.map(Action))
+        Ok(ctx
+            .req()?
+            .load::<action::Entity>(self.0.action_id)
+            .await?
+            .map(Action))
     }
 }
 
@@ -440,12 +572,22 @@ impl ActionsQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
-        list(ctx, filter.unwrap_or_default(), order_by, PageArgs::new(first, after, last, before)).await
+        list(
+            ctx,
+            filter.unwrap_or_default(),
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
     /// Counts by RAG (plus completed, cancelled and overdue) of the actions matching `filter`
     /// that the caller may see, optionally per board, priority or lead organisation.
-    async fn rag_summary(&self, ctx: &Context<'_>, filter: Option<ActionFilter>, group_by: Option<RagGroupBy>) -> ApiResult<RagSummary> {
+    async fn rag_summary(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        group_by: Option<RagGroupBy>,
+    ) -> ApiResult<RagSummary> {
         rag_summary(ctx, filter.unwrap_or_default(), group_by).await
     }
 }
-

@@ -40,19 +40,32 @@ pub struct Authenticator {
 impl Authenticator {
     /// Builds the key set from configuration; fails on an unreadable key or a short secret.
     pub fn from_config(config: &JwtConfig) -> anyhow::Result<Self> {
-        anyhow::ensure!(config.secret.len() >= 32, "CSP_JWT_SECRET must be at least 32 bytes (256 bits)");
-        let mut keys = vec![(Algorithm::HS256, DecodingKey::from_secret(config.secret.as_bytes()))];
+        anyhow::ensure!(
+            config.secret.len() >= 32,
+            "CSP_JWT_SECRET must be at least 32 bytes (256 bits)"
+        );
+        let mut keys = vec![(
+            Algorithm::HS256,
+            DecodingKey::from_secret(config.secret.as_bytes()),
+        )];
         if let Some(path) = &config.public_key_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| anyhow::anyhow!("cannot read JWT public key {}: {e}", path.display()))?;
+            let pem = std::fs::read(path).map_err(|e| {
+                anyhow::anyhow!("cannot read JWT public key {}: {e}", path.display())
+            })?;
             let key = match config.public_key_algorithm.as_str() {
                 "RS256" => (Algorithm::RS256, DecodingKey::from_rsa_pem(&pem)?),
                 "ES256" => (Algorithm::ES256, DecodingKey::from_ec_pem(&pem)?),
-                other => anyhow::bail!("unsupported JWT public key algorithm {other}: use RS256 or ES256"),
+                other => anyhow::bail!(
+                    "unsupported JWT public key algorithm {other}: use RS256 or ES256"
+                ),
             };
             keys.push(key);
         }
-        Ok(Authenticator { keys, issuer: config.issuer.clone(), audience: config.audience.clone() })
+        Ok(Authenticator {
+            keys,
+            issuer: config.issuer.clone(),
+            audience: config.audience.clone(),
+        })
     }
 
     /// Validates a bearer token and returns its subject.
@@ -63,7 +76,11 @@ impl Authenticator {
     pub fn subject(&self, token: &str) -> Result<String, ApiError> {
         let bad = || ApiError::Unauthenticated("invalid or expired token".into());
         let header = jsonwebtoken::decode_header(token).map_err(|_| bad())?;
-        let (alg, key) = self.keys.iter().find(|(alg, _)| *alg == header.alg).ok_or_else(bad)?;
+        let (alg, key) = self
+            .keys
+            .iter()
+            .find(|(alg, _)| *alg == header.alg)
+            .ok_or_else(bad)?;
         let mut validation = Validation::new(*alg);
         validation.algorithms = vec![*alg];
         validation.leeway = LEEWAY_SECONDS;
@@ -176,7 +193,10 @@ impl Viewer {
             .all(db)
             .await?;
 
-        let mut viewer = Viewer { person: Some(person), ..Viewer::default() };
+        let mut viewer = Viewer {
+            person: Some(person),
+            ..Viewer::default()
+        };
         viewer.partnerships.extend(served);
         viewer.partnerships.extend(seat_partnerships);
         for (board_id, cleared) in seats {

@@ -8,14 +8,17 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, Kind};
 use crate::indicators::Indicator;
 use crate::meetings::{Meeting, MeetingFilter};
-use crate::partners::{Organisation, Partnership, Person};
 use crate::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::partners::{Organisation, Partnership, Person};
 use crate::reviews::Review;
 use crate::types::{BoardKind, MembershipRole, SecurityMarking, Visibility};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{AttendanceStatus, MeetingStatus};
-use entity::{attendance, board, board_membership, domestic_homicide_review, indicator, meeting, organisation, partnership, person};
+use entity::{
+    attendance, board, board_membership, domestic_homicide_review, indicator, meeting,
+    organisation, partnership, person,
+};
 use sea_orm::{ColumnTrait, QueryFilter};
 use std::collections::BTreeMap;
 
@@ -36,18 +39,31 @@ pub(crate) fn board_sort() -> Sort<board::Entity> {
 }
 
 pub(crate) fn membership_sort() -> Sort<board_membership::Entity> {
-    Sort::asc(board_membership::Column::CreatedAt, board_membership::Column::Id, SortType::DateTime)
+    Sort::asc(
+        board_membership::Column::CreatedAt,
+        board_membership::Column::Id,
+        SortType::DateTime,
+    )
 }
 
 /// The boards the caller may see, filtered.
-pub async fn list(ctx: &Context<'_>, filter: BoardFilter, args: PageArgs) -> ApiResult<Conn<Board>> {
+pub async fn list(
+    ctx: &Context<'_>,
+    filter: BoardFilter,
+    args: PageArgs,
+) -> ApiResult<Conn<Board>> {
     let rc = ctx.req()?;
     let mut select = access::visible::<board::Entity>(&rc.viewer);
     if let Some(p) = &filter.partnership_id {
-        select = select.filter(board::Column::PartnershipId.eq(ids::decode(p, Kind::Partnership, "partnershipId")?));
+        select = select.filter(board::Column::PartnershipId.eq(ids::decode(
+            p,
+            Kind::Partnership,
+            "partnershipId",
+        )?));
     }
     if let Some(p) = &filter.parent_id {
-        select = select.filter(board::Column::ParentId.eq(ids::decode(p, Kind::Board, "parentId")?));
+        select =
+            select.filter(board::Column::ParentId.eq(ids::decode(p, Kind::Board, "parentId")?));
     }
     if let Some(kind) = filter.kind {
         select = select.filter(board::Column::Kind.eq(entity::enums::BoardKind::from(kind)));
@@ -94,11 +110,19 @@ impl Board {
         self.0.terms_of_reference.as_deref()
     }
     async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
-        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
     }
     /// The board this one reports to (null when the caller may not see it).
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
-        Ok(ctx.req()?.load_opt::<board::Entity>(self.0.parent_id).await?.map(Board))
+        Ok(ctx
+            .req()?
+            .load_opt::<board::Entity>(self.0.parent_id)
+            .await?
+            .map(Board))
     }
     /// Sub-groups reporting to this board.
     async fn sub_boards(
@@ -109,7 +133,10 @@ impl Board {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Board>> {
-        let filter = BoardFilter { parent_id: Some(ids::encode(Kind::Board, self.0.id)), ..Default::default() };
+        let filter = BoardFilter {
+            parent_id: Some(ids::encode(Kind::Board, self.0.id)),
+            ..Default::default()
+        };
         list(ctx, filter, PageArgs::new(first, after, last, before)).await
     }
     /// Seats on this board.
@@ -133,7 +160,14 @@ impl Board {
                     .add(board_membership::Column::EndsOn.gte(today)),
             );
         }
-        connection(&rc.db, select, membership_sort(), PageArgs::new(first, after, last, before), BoardMembership).await
+        connection(
+            &rc.db,
+            select,
+            membership_sort(),
+            PageArgs::new(first, after, last, before),
+            BoardMembership,
+        )
+        .await
     }
     /// Meetings of this board, newest first unless `oldestFirst`.
     #[allow(clippy::too_many_arguments)]
@@ -169,8 +203,17 @@ impl Board {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
-        let filter = ActionFilter { board_id: Some(ids::encode(Kind::Board, self.0.id)), ..filter.unwrap_or_default() };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        let filter = ActionFilter {
+            board_id: Some(ids::encode(Kind::Board, self.0.id)),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
     /// Performance indicators reported to this board.
     async fn indicators(
@@ -182,8 +225,16 @@ impl Board {
         before: Option<String>,
     ) -> ApiResult<Conn<Indicator>> {
         let rc = ctx.req()?;
-        let select = access::visible::<indicator::Entity>(&rc.viewer).filter(indicator::Column::BoardId.eq(self.0.id));
-        connection(&rc.db, select, crate::indicators::indicator_sort(), PageArgs::new(first, after, last, before), Indicator).await
+        let select = access::visible::<indicator::Entity>(&rc.viewer)
+            .filter(indicator::Column::BoardId.eq(self.0.id));
+        connection(
+            &rc.db,
+            select,
+            crate::indicators::indicator_sort(),
+            PageArgs::new(first, after, last, before),
+            Indicator,
+        )
+        .await
     }
     /// Domestic Homicide Reviews overseen by this board (cleared seats only, until published).
     async fn reviews(
@@ -197,16 +248,33 @@ impl Board {
         let rc = ctx.req()?;
         let select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer)
             .filter(domestic_homicide_review::Column::BoardId.eq(self.0.id));
-        connection(&rc.db, select, crate::reviews::review_sort(), PageArgs::new(first, after, last, before), Review).await
+        connection(
+            &rc.db,
+            select,
+            crate::reviews::review_sort(),
+            PageArgs::new(first, after, last, before),
+            Review,
+        )
+        .await
     }
     /// Attendance rate per organisation at this board's held meetings between `from` and `to`
     /// (inclusive; default: the last twelve months).
-    async fn attendance_rates(&self, ctx: &Context<'_>, from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<Vec<AttendanceRate>> {
+    async fn attendance_rates(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> ApiResult<Vec<AttendanceRate>> {
         attendance_rates(ctx, self.0.id, from, to).await
     }
 }
 
-async fn attendance_rates(ctx: &Context<'_>, board_id: uuid::Uuid, from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<Vec<AttendanceRate>> {
+async fn attendance_rates(
+    ctx: &Context<'_>,
+    board_id: uuid::Uuid,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<Vec<AttendanceRate>> {
     let rc = ctx.req()?;
     let to = to.unwrap_or_else(|| Utc::now().date_naive());
     let from = from.unwrap_or_else(|| to - chrono::Duration::days(365));
@@ -214,7 +282,10 @@ async fn attendance_rates(ctx: &Context<'_>, board_id: uuid::Uuid, from: Option<
         return Err(ApiError::bad_input("from", "`from` must not be after `to`"));
     }
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let end = (to + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let end = (to + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
     let meetings: Vec<uuid::Uuid> = access::visible::<meeting::Entity>(&rc.viewer)
         .filter(meeting::Column::BoardId.eq(board_id))
         .filter(meeting::Column::Status.eq(MeetingStatus::Held))
@@ -249,7 +320,9 @@ async fn attendance_rates(ctx: &Context<'_>, board_id: uuid::Uuid, from: Option<
     }
     let mut tallies: BTreeMap<uuid::Uuid, Tally> = BTreeMap::new();
     for row in rows {
-        let Some(org) = people.get(&row.person_id) else { continue };
+        let Some(org) = people.get(&row.person_id) else {
+            continue;
+        };
         let t = tallies.entry(*org).or_default();
         match row.status {
             AttendanceStatus::Present | AttendanceStatus::Substitute => t.attended += 1,
@@ -260,13 +333,14 @@ async fn attendance_rates(ctx: &Context<'_>, board_id: uuid::Uuid, from: Option<
         }
         t.meetings.insert(row.meeting_id);
     }
-    let orgs: BTreeMap<uuid::Uuid, organisation::Model> = access::visible::<organisation::Entity>(&rc.viewer)
-        .filter(organisation::Column::Id.is_in(tallies.keys().copied()))
-        .all(&rc.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
+    let orgs: BTreeMap<uuid::Uuid, organisation::Model> =
+        access::visible::<organisation::Entity>(&rc.viewer)
+            .filter(organisation::Column::Id.is_in(tallies.keys().copied()))
+            .all(&rc.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
     let mut out: Vec<AttendanceRate> = tallies
         .into_iter()
         .filter_map(|(org, t)| {
@@ -312,10 +386,18 @@ impl BoardMembership {
         self.0.restricted_clearance
     }
     async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
-        Ok(ctx.req()?.load::<board::Entity>(self.0.board_id).await?.map(Board))
+        Ok(ctx
+            .req()?
+            .load::<board::Entity>(self.0.board_id)
+            .await?
+            .map(Board))
     }
     async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        Ok(ctx.req()?.load::<person::Entity>(self.0.person_id).await?.map(Person))
+        Ok(ctx
+            .req()?
+            .load::<person::Entity>(self.0.person_id)
+            .await?
+            .map(Person))
     }
 }
 
@@ -335,7 +417,11 @@ impl BoardsQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Board>> {
-        list(ctx, filter.unwrap_or_default(), PageArgs::new(first, after, last, before)).await
+        list(
+            ctx,
+            filter.unwrap_or_default(),
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
-

@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "csp-hub", version, about = "GraphQL back end for Community Safety Partnerships")]
+#[command(
+    name = "csp-hub",
+    version,
+    about = "GraphQL back end for Community Safety Partnerships"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -41,7 +45,10 @@ pub fn main() -> ExitCode {
             print!("{}", crate::graphql::sdl());
             Ok(())
         }
-        Command::Token { subject, hours } => crate::auth::mint(&cli.config.jwt, &subject, chrono::Duration::hours(hours)).map(|t| println!("{t}")),
+        Command::Token { subject, hours } => {
+            crate::auth::mint(&cli.config.jwt, &subject, chrono::Duration::hours(hours))
+                .map(|t| println!("{t}"))
+        }
         command => runtime().and_then(|rt| rt.block_on(run(command, cli.config))),
     };
     match result {
@@ -54,7 +61,9 @@ pub fn main() -> ExitCode {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {

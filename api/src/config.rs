@@ -12,7 +12,11 @@ pub const DEV_JWT_SECRET: &str = "csp-hub-development-secret-change-me-012345678
 pub struct Config {
     /// Database to use. SQLite by default (the file is created if missing);
     /// `postgres://user@host/db` switches to PostgreSQL.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://csp-hub.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://csp-hub.db?mode=rwc"
+    )]
     pub database_url: String,
 
     /// Address the HTTP server listens on. Port 0 picks a free port (used by the tests).
@@ -35,11 +39,19 @@ pub struct JwtConfig {
     pub secret: String,
 
     /// Expected `iss` claim.
-    #[arg(long = "jwt-issuer", env = "CSP_JWT_ISSUER", default_value = "csp-hub-dev")]
+    #[arg(
+        long = "jwt-issuer",
+        env = "CSP_JWT_ISSUER",
+        default_value = "csp-hub-dev"
+    )]
     pub issuer: String,
 
     /// Expected `aud` claim.
-    #[arg(long = "jwt-audience", env = "CSP_JWT_AUDIENCE", default_value = "csp-hub")]
+    #[arg(
+        long = "jwt-audience",
+        env = "CSP_JWT_AUDIENCE",
+        default_value = "csp-hub"
+    )]
     pub audience: String,
 
     /// PEM public key of an identity provider (production). Its algorithm is `--jwt-public-key-algorithm`.
@@ -47,7 +59,11 @@ pub struct JwtConfig {
     pub public_key_file: Option<PathBuf>,
 
     /// Algorithm pinned to the public key: RS256 or ES256.
-    #[arg(long = "jwt-public-key-algorithm", env = "CSP_JWT_PUBLIC_KEY_ALGORITHM", default_value = "RS256")]
+    #[arg(
+        long = "jwt-public-key-algorithm",
+        env = "CSP_JWT_PUBLIC_KEY_ALGORITHM",
+        default_value = "RS256"
+    )]
     pub public_key_algorithm: String,
 }
 

@@ -46,12 +46,19 @@ impl RequestContext {
     }
 
     /// The visible children of `parent` along relation `R`, batched.
-    pub async fn children<R>(&self, parent: Uuid) -> ApiResult<Vec<<R::Entity as EntityTrait>::Model>>
+    pub async fn children<R>(
+        &self,
+        parent: Uuid,
+    ) -> ApiResult<Vec<<R::Entity as EntityTrait>::Model>>
     where
         R: ChildRelation,
         <R::Entity as EntityTrait>::Model: Clone + Send + Sync,
     {
-        Ok(self.loader.load_one(Children::<R>::new(parent)).await?.unwrap_or_default())
+        Ok(self
+            .loader
+            .load_one(Children::<R>::new(parent))
+            .await?
+            .unwrap_or_default())
     }
 }
 

@@ -18,7 +18,10 @@ use async_graphql::ErrorExtensions;
 pub enum ApiError {
     /// The input is malformed or out of range; `field` names the offending argument when known.
     #[error("{message}")]
-    BadInput { message: String, field: Option<String> },
+    BadInput {
+        message: String,
+        field: Option<String>,
+    },
     /// No token, or a token that failed validation, where one is required.
     #[error("{0}")]
     Unauthenticated(String),
@@ -39,7 +42,10 @@ pub enum ApiError {
 impl ApiError {
     /// A BAD_USER_INPUT error naming the field.
     pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
-        ApiError::BadInput { message: message.into(), field: Some(field.to_string()) }
+        ApiError::BadInput {
+            message: message.into(),
+            field: Some(field.to_string()),
+        }
     }
 
     /// The stable code put in `extensions.code`.
@@ -66,7 +72,10 @@ impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.to_string()).extend_with(|_, e| {
             e.set("code", self.code());
-            if let ApiError::BadInput { field: Some(field), .. } = self {
+            if let ApiError::BadInput {
+                field: Some(field), ..
+            } = self
+            {
                 e.set("field", field.as_str());
             }
         })

@@ -13,7 +13,10 @@ use crate::partners::{Organisation, PartnersQuery, Partnership, Person};
 use crate::reviews::{Review, ReviewsQuery};
 use crate::strategies::{Priority, StrategiesQuery, Strategy};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, MergedObject, Object, Response, Schema, ID};
+use async_graphql::{
+    Context, EmptyMutation, EmptySubscription, Interface, MergedObject, Object, Response, Schema,
+    ID,
+};
 use entity::*;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -50,23 +53,62 @@ pub enum Node {
 /// Loads one node the caller may see; `None` both for a missing and for an invisible record.
 async fn load_node(rc: &RequestContext, kind: Kind, id: Uuid) -> ApiResult<Option<Node>> {
     Ok(match kind {
-        Kind::Partnership => rc.load::<partnership::Entity>(id).await?.map(|m| Node::Partnership(Partnership(m))),
-        Kind::Organisation => rc.load::<organisation::Entity>(id).await?.map(|m| Node::Organisation(Organisation(m))),
-        Kind::Person => rc.load::<person::Entity>(id).await?.map(|m| Node::Person(Person(m))),
-        Kind::Board => rc.load::<board::Entity>(id).await?.map(|m| Node::Board(Board(m))),
-        Kind::BoardMembership => rc.load::<board_membership::Entity>(id).await?.map(|m| Node::BoardMembership(BoardMembership(m))),
-        Kind::Meeting => rc.load::<meeting::Entity>(id).await?.map(|m| Node::Meeting(Meeting(m))),
+        Kind::Partnership => rc
+            .load::<partnership::Entity>(id)
+            .await?
+            .map(|m| Node::Partnership(Partnership(m))),
+        Kind::Organisation => rc
+            .load::<organisation::Entity>(id)
+            .await?
+            .map(|m| Node::Organisation(Organisation(m))),
+        Kind::Person => rc
+            .load::<person::Entity>(id)
+            .await?
+            .map(|m| Node::Person(Person(m))),
+        Kind::Board => rc
+            .load::<board::Entity>(id)
+            .await?
+            .map(|m| Node::Board(Board(m))),
+        Kind::BoardMembership => rc
+            .load::<board_membership::Entity>(id)
+            .await?
+            .map(|m| Node::BoardMembership(BoardMembership(m))),
+        Kind::Meeting => rc
+            .load::<meeting::Entity>(id)
+            .await?
+            .map(|m| Node::Meeting(Meeting(m))),
         Kind::AgendaItem => rc
             .load::<agenda_item::Entity>(id)
             .await?
             .map(|m| Node::AgendaItem(AgendaItem(access::redact_agenda_item(&rc.viewer, m)))),
-        Kind::Resolution => rc.load::<resolution::Entity>(id).await?.map(|m| Node::Resolution(Resolution(m))),
-        Kind::Strategy => rc.load::<strategy::Entity>(id).await?.map(|m| Node::Strategy(Strategy(m))),
-        Kind::Priority => rc.load::<priority::Entity>(id).await?.map(|m| Node::Priority(Priority(m))),
-        Kind::Action => rc.load::<action::Entity>(id).await?.map(|m| Node::Action(Action(m))),
-        Kind::ActionUpdate => rc.load::<action_update::Entity>(id).await?.map(|m| Node::ActionUpdate(ActionUpdate(m))),
-        Kind::Indicator => rc.load::<indicator::Entity>(id).await?.map(|m| Node::Indicator(Indicator(m))),
-        Kind::IndicatorReading => rc.load::<indicator_reading::Entity>(id).await?.map(|m| Node::IndicatorReading(IndicatorReading(m))),
+        Kind::Resolution => rc
+            .load::<resolution::Entity>(id)
+            .await?
+            .map(|m| Node::Resolution(Resolution(m))),
+        Kind::Strategy => rc
+            .load::<strategy::Entity>(id)
+            .await?
+            .map(|m| Node::Strategy(Strategy(m))),
+        Kind::Priority => rc
+            .load::<priority::Entity>(id)
+            .await?
+            .map(|m| Node::Priority(Priority(m))),
+        Kind::Action => rc
+            .load::<action::Entity>(id)
+            .await?
+            .map(|m| Node::Action(Action(m))),
+        Kind::ActionUpdate => rc
+            .load::<action_update::Entity>(id)
+            .await?
+            .map(|m| Node::ActionUpdate(ActionUpdate(m))),
+        Kind::Indicator => rc
+            .load::<indicator::Entity>(id)
+            .await?
+            .map(|m| Node::Indicator(Indicator(m))),
+        Kind::IndicatorReading => rc
+            .load::<indicator_reading::Entity>(id)
+            .await?
+            .map(|m| Node::IndicatorReading(IndicatorReading(m))),
         Kind::DomesticHomicideReview => rc
             .load::<domestic_homicide_review::Entity>(id)
             .await?
@@ -89,11 +131,19 @@ impl NodeQuery {
     /// Several objects by global ID, in the order asked; null entries as for `node`.
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(ApiError::bad_input("ids", format!("at most {MAX_NODES} IDs per request")));
+            return Err(ApiError::bad_input(
+                "ids",
+                format!("at most {MAX_NODES} IDs per request"),
+            ));
         }
-        let decoded = ids.iter().map(|id| ids::decode_any(id, "ids")).collect::<ApiResult<Vec<_>>>()?;
+        let decoded = ids
+            .iter()
+            .map(|id| ids::decode_any(id, "ids"))
+            .collect::<ApiResult<Vec<_>>>()?;
         let rc = ctx.req()?;
-        let loads = decoded.into_iter().map(|(kind, uuid)| load_node(rc, kind, uuid));
+        let loads = decoded
+            .into_iter()
+            .map(|(kind, uuid)| load_node(rc, kind, uuid));
         futures_util::future::try_join_all(loads).await
     }
 }
@@ -151,7 +201,10 @@ impl Extension for ErrorCodes {
             let extensions = error.extensions.get_or_insert_with(Default::default);
             if let Some(api) = api {
                 extensions.set("code", api.code());
-                if let ApiError::BadInput { field: Some(field), .. } = &api {
+                if let ApiError::BadInput {
+                    field: Some(field), ..
+                } = &api
+                {
                     extensions.set("field", field.as_str());
                 }
                 continue;
@@ -159,7 +212,9 @@ impl Extension for ErrorCodes {
             if extensions.get("code").is_some() {
                 continue;
             }
-            let code = if error.message.starts_with("Invalid value") {
+            let code = if error.message.starts_with("Invalid value")
+                || error.message.starts_with("Failed to parse")
+            {
                 "BAD_USER_INPUT"
             } else if error.path.is_empty() {
                 "GRAPHQL_VALIDATION_FAILED"

@@ -77,10 +77,15 @@ pub fn encode(kind: Kind, id: Uuid) -> ID {
 /// Decodes any global ID into its kind and UUID.
 pub fn decode_any(id: &ID, field: &str) -> Result<(Kind, Uuid), ApiError> {
     let malformed = || ApiError::bad_input(field, format!("`{}` is not a valid ID", id.as_str()));
-    let bytes = URL_SAFE_NO_PAD.decode(id.as_str().as_bytes()).map_err(|_| malformed())?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(id.as_str().as_bytes())
+        .map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let (prefix, uuid) = text.split_once(':').ok_or_else(malformed)?;
-    let kind = Kind::ALL.into_iter().find(|k| k.name() == prefix).ok_or_else(malformed)?;
+    let kind = Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == prefix)
+        .ok_or_else(malformed)?;
     let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
     Ok((kind, uuid))
 }
@@ -89,7 +94,10 @@ pub fn decode_any(id: &ID, field: &str) -> Result<(Kind, Uuid), ApiError> {
 pub fn decode(id: &ID, kind: Kind, field: &str) -> Result<Uuid, ApiError> {
     match decode_any(id, field)? {
         (k, uuid) if k == kind => Ok(uuid),
-        _ => Err(ApiError::bad_input(field, format!("`{}` is not a {} ID", id.as_str(), kind.name()))),
+        _ => Err(ApiError::bad_input(
+            field,
+            format!("`{}` is not a {} ID", id.as_str(), kind.name()),
+        )),
     }
 }
 

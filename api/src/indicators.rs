@@ -15,7 +15,11 @@ use entity::{board, indicator, indicator_reading, partnership};
 use sea_orm::{ColumnTrait, QueryFilter};
 
 pub(crate) fn indicator_sort() -> Sort<indicator::Entity> {
-    Sort::asc(indicator::Column::Name, indicator::Column::Id, SortType::Text)
+    Sort::asc(
+        indicator::Column::Name,
+        indicator::Column::Id,
+        SortType::Text,
+    )
 }
 
 /// A performance indicator.
@@ -51,10 +55,18 @@ impl Indicator {
         self.0.visibility.into()
     }
     async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
-        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
     }
     async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
-        Ok(ctx.req()?.load_opt::<board::Entity>(self.0.board_id).await?.map(Board))
+        Ok(ctx
+            .req()?
+            .load_opt::<board::Entity>(self.0.board_id)
+            .await?
+            .map(Board))
     }
     /// Readings, most recent period first.
     async fn readings(
@@ -68,8 +80,19 @@ impl Indicator {
         let rc = ctx.req()?;
         let select = access::visible::<indicator_reading::Entity>(&rc.viewer)
             .filter(indicator_reading::Column::IndicatorId.eq(self.0.id));
-        let sort = Sort::desc(indicator_reading::Column::PeriodEnd, indicator_reading::Column::Id, SortType::Date);
-        connection(&rc.db, select, sort, PageArgs::new(first, after, last, before), IndicatorReading).await
+        let sort = Sort::desc(
+            indicator_reading::Column::PeriodEnd,
+            indicator_reading::Column::Id,
+            SortType::Date,
+        );
+        connection(
+            &rc.db,
+            select,
+            sort,
+            PageArgs::new(first, after, last, before),
+            IndicatorReading,
+        )
+        .await
     }
 }
 
@@ -112,7 +135,11 @@ impl IndicatorReading {
         self.0.commentary.as_deref()
     }
     async fn indicator(&self, ctx: &Context<'_>) -> ApiResult<Option<Indicator>> {
-        Ok(ctx.req()?.load::<indicator::Entity>(self.0.indicator_id).await?.map(Indicator))
+        Ok(ctx
+            .req()?
+            .load::<indicator::Entity>(self.0.indicator_id)
+            .await?
+            .map(Indicator))
     }
 }
 
@@ -137,11 +164,26 @@ impl IndicatorsQuery {
         let rc = ctx.req()?;
         let mut select = access::visible::<indicator::Entity>(&rc.viewer);
         if let Some(p) = partnership_id {
-            select = select.filter(indicator::Column::PartnershipId.eq(ids::decode(&p, Kind::Partnership, "partnershipId")?));
+            select = select.filter(indicator::Column::PartnershipId.eq(ids::decode(
+                &p,
+                Kind::Partnership,
+                "partnershipId",
+            )?));
         }
         if let Some(b) = board_id {
-            select = select.filter(indicator::Column::BoardId.eq(ids::decode(&b, Kind::Board, "boardId")?));
+            select = select.filter(indicator::Column::BoardId.eq(ids::decode(
+                &b,
+                Kind::Board,
+                "boardId",
+            )?));
         }
-        connection(&rc.db, select, indicator_sort(), PageArgs::new(first, after, last, before), Indicator).await
+        connection(
+            &rc.db,
+            select,
+            indicator_sort(),
+            PageArgs::new(first, after, last, before),
+            Indicator,
+        )
+        .await
     }
 }

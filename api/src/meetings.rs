@@ -11,10 +11,15 @@ use crate::error::ApiResult;
 use crate::ids::{self, Kind};
 use crate::pagination::{connection, Conn, PageArgs, Sort, SortType};
 use crate::partners::{Partnership, Person};
-use crate::types::{AgendaItemType, AttendanceStatus, MeetingStatus, MinutesStatus, SecurityMarking, Visibility};
+use crate::types::{
+    AgendaItemType, AttendanceStatus, MeetingStatus, MinutesStatus, SecurityMarking, Visibility,
+};
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{agenda_item, attendance, board, declaration_of_interest, meeting, partnership, person, resolution};
+use entity::{
+    agenda_item, attendance, board, declaration_of_interest, meeting, partnership, person,
+    resolution,
+};
 use sea_orm::{ColumnTrait, QueryFilter};
 
 child_relation!(
@@ -49,21 +54,30 @@ pub struct MeetingFilter {
 }
 
 /// The meetings the caller may see, filtered; newest first by default.
-pub async fn list(ctx: &Context<'_>, filter: MeetingFilter, args: PageArgs) -> ApiResult<Conn<Meeting>> {
+pub async fn list(
+    ctx: &Context<'_>,
+    filter: MeetingFilter,
+    args: PageArgs,
+) -> ApiResult<Conn<Meeting>> {
     use meeting::Column as C;
     let rc = ctx.req()?;
     let mut select = access::visible::<meeting::Entity>(&rc.viewer);
     if let Some(p) = &filter.partnership_id {
-        select = select.filter(C::PartnershipId.eq(ids::decode(p, Kind::Partnership, "partnershipId")?));
+        select =
+            select.filter(C::PartnershipId.eq(ids::decode(p, Kind::Partnership, "partnershipId")?));
     }
     if let Some(b) = &filter.board_id {
         select = select.filter(C::BoardId.eq(ids::decode(b, Kind::Board, "boardId")?));
     }
     if let Some(from) = filter.from {
-        select = select.filter(C::StartsAt.gte(from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()));
+        select =
+            select.filter(C::StartsAt.gte(from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()));
     }
     if let Some(to) = filter.to {
-        let end = (to + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let end = (to + chrono::Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
         select = select.filter(C::StartsAt.lt(end));
     }
     if let Some(status) = filter.status {
@@ -105,10 +119,18 @@ impl Meeting {
         self.0.visibility.into()
     }
     async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
-        Ok(ctx.req()?.load::<board::Entity>(self.0.board_id).await?.map(Board))
+        Ok(ctx
+            .req()?
+            .load::<board::Entity>(self.0.board_id)
+            .await?
+            .map(Board))
     }
     async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
-        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
     }
     /// The agenda in order. Restricted items appear only as their stub to callers who are not
     /// cleared, or not at all when they have no stub.
@@ -121,20 +143,44 @@ impl Meeting {
         before: Option<String>,
     ) -> ApiResult<Conn<AgendaItem>> {
         let rc = ctx.req()?;
-        let select = access::visible::<agenda_item::Entity>(&rc.viewer).filter(agenda_item::Column::MeetingId.eq(self.0.id));
-        let sort = Sort::asc(agenda_item::Column::Ordinal, agenda_item::Column::Id, SortType::Int);
+        let select = access::visible::<agenda_item::Entity>(&rc.viewer)
+            .filter(agenda_item::Column::MeetingId.eq(self.0.id));
+        let sort = Sort::asc(
+            agenda_item::Column::Ordinal,
+            agenda_item::Column::Id,
+            SortType::Int,
+        );
         let viewer = rc.viewer.clone();
-        connection(&rc.db, select, sort, PageArgs::new(first, after, last, before), move |m| {
-            AgendaItem(access::redact_agenda_item(&viewer, m))
-        })
+        connection(
+            &rc.db,
+            select,
+            sort,
+            PageArgs::new(first, after, last, before),
+            move |m| AgendaItem(access::redact_agenda_item(&viewer, m)),
+        )
         .await
     }
     /// Who attended, sent apologies or substituted.
     async fn attendance(&self, ctx: &Context<'_>) -> ApiResult<Vec<Attendance>> {
-        Ok(ctx.req()?.children::<AttendanceOfMeeting>(self.0.id).await?.into_iter().map(Attendance).collect())
+        Ok(ctx
+            .req()?
+            .children::<AttendanceOfMeeting>(self.0.id)
+            .await?
+            .into_iter()
+            .map(Attendance)
+            .collect())
     }
-    async fn declarations_of_interest(&self, ctx: &Context<'_>) -> ApiResult<Vec<DeclarationOfInterest>> {
-        Ok(ctx.req()?.children::<DeclarationsOfMeeting>(self.0.id).await?.into_iter().map(DeclarationOfInterest).collect())
+    async fn declarations_of_interest(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<DeclarationOfInterest>> {
+        Ok(ctx
+            .req()?
+            .children::<DeclarationsOfMeeting>(self.0.id)
+            .await?
+            .into_iter()
+            .map(DeclarationOfInterest)
+            .collect())
     }
     /// Matters arising: open actions from resolutions of earlier meetings of this board, each with
     /// its latest update (`latestUpdate`) and source minute (`resolution.agendaItem.minuteNumber`).
@@ -147,7 +193,13 @@ impl Meeting {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
-        crate::actions::matters_arising(ctx, &self.0, order_by, PageArgs::new(first, after, last, before)).await
+        crate::actions::matters_arising(
+            ctx,
+            &self.0,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
 
@@ -167,7 +219,11 @@ impl AgendaItem {
     }
     /// The item number as printed ("9", "6a").
     async fn number(&self) -> String {
-        format!("{}{}", self.0.ordinal, self.0.sub_letter.as_deref().unwrap_or(""))
+        format!(
+            "{}{}",
+            self.0.ordinal,
+            self.0.sub_letter.as_deref().unwrap_or("")
+        )
     }
     /// The title; for a restricted item shown to someone not cleared, its public stub.
     async fn title(&self) -> &str {
@@ -205,11 +261,21 @@ impl AgendaItem {
         self.0.minute_text.as_deref()
     }
     async fn meeting(&self, ctx: &Context<'_>) -> ApiResult<Option<Meeting>> {
-        Ok(ctx.req()?.load::<meeting::Entity>(self.0.meeting_id).await?.map(Meeting))
+        Ok(ctx
+            .req()?
+            .load::<meeting::Entity>(self.0.meeting_id)
+            .await?
+            .map(Meeting))
     }
     /// Resolutions recorded under this item (empty for a redacted item).
     async fn resolutions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Resolution>> {
-        Ok(ctx.req()?.children::<ResolutionsOfItem>(self.0.id).await?.into_iter().map(Resolution).collect())
+        Ok(ctx
+            .req()?
+            .children::<ResolutionsOfItem>(self.0.id)
+            .await?
+            .into_iter()
+            .map(Resolution)
+            .collect())
     }
 }
 
@@ -233,12 +299,20 @@ impl Resolution {
     }
     async fn agenda_item(&self, ctx: &Context<'_>) -> ApiResult<Option<AgendaItem>> {
         let rc = ctx.req()?;
-        let item = rc.load::<agenda_item::Entity>(self.0.agenda_item_id).await?;
+        let item = rc
+            .load::<agenda_item::Entity>(self.0.agenda_item_id)
+            .await?;
         Ok(item.map(|m| AgendaItem(access::redact_agenda_item(&rc.viewer, m))))
     }
     /// Actions this resolution created.
     async fn actions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Action>> {
-        Ok(ctx.req()?.children::<ActionsOfResolution>(self.0.id).await?.into_iter().map(Action).collect())
+        Ok(ctx
+            .req()?
+            .children::<ActionsOfResolution>(self.0.id)
+            .await?
+            .into_iter()
+            .map(Action)
+            .collect())
     }
 }
 
@@ -251,11 +325,19 @@ impl Attendance {
         self.0.status.into()
     }
     async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        Ok(ctx.req()?.load::<person::Entity>(self.0.person_id).await?.map(Person))
+        Ok(ctx
+            .req()?
+            .load::<person::Entity>(self.0.person_id)
+            .await?
+            .map(Person))
     }
     /// For a substitute: the member whose seat they held.
     async fn substitute_for(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        Ok(ctx.req()?.load_opt::<person::Entity>(self.0.substitute_for_id).await?.map(Person))
+        Ok(ctx
+            .req()?
+            .load_opt::<person::Entity>(self.0.substitute_for_id)
+            .await?
+            .map(Person))
     }
 }
 
@@ -268,7 +350,11 @@ impl DeclarationOfInterest {
         &self.0.interest
     }
     async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        Ok(ctx.req()?.load::<person::Entity>(self.0.person_id).await?.map(Person))
+        Ok(ctx
+            .req()?
+            .load::<person::Entity>(self.0.person_id)
+            .await?
+            .map(Person))
     }
 }
 
@@ -288,6 +374,11 @@ impl MeetingsQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Meeting>> {
-        list(ctx, filter.unwrap_or_default(), PageArgs::new(first, after, last, before)).await
+        list(
+            ctx,
+            filter.unwrap_or_default(),
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }

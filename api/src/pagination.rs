@@ -39,8 +39,18 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
-    pub fn new(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Self {
-        PageArgs { first, after, last, before }
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        PageArgs {
+            first,
+            after,
+            last,
+            before,
+        }
     }
 }
 
@@ -71,8 +81,16 @@ pub struct ConnectionFields {
 impl ConnectionFields {
     /// Number of records in the whole list (all pages) that the caller may see.
     async fn total_count(&self) -> async_graphql::Result<i64> {
-        let row = self.db.query_one_raw(self.count.clone()).await.map_err(ApiError::from)?;
-        Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(ApiError::from)?.unwrap_or(0))
+        let row = self
+            .db
+            .query_one_raw(self.count.clone())
+            .await
+            .map_err(ApiError::from)?;
+        Ok(row
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .transpose()
+            .map_err(ApiError::from)?
+            .unwrap_or(0))
     }
 }
 
@@ -90,8 +108,13 @@ pub struct Page<M> {
 impl<M> Page<M> {
     /// Wraps each model in its GraphQL type.
     pub fn into_connection<T: OutputType>(self, wrap: impl Fn(M) -> T) -> Conn<T> {
-        let mut conn = Connection::with_additional_fields(self.has_previous, self.has_next, self.fields);
-        conn.edges.extend(self.rows.into_iter().map(|(cursor, m)| Edge::new(cursor, wrap(m))));
+        let mut conn =
+            Connection::with_additional_fields(self.has_previous, self.has_next, self.fields);
+        conn.edges.extend(
+            self.rows
+                .into_iter()
+                .map(|(cursor, m)| Edge::new(cursor, wrap(m))),
+        );
         conn
     }
 }
@@ -99,7 +122,10 @@ impl<M> Page<M> {
 fn page_size(value: Option<i32>, name: &str) -> ApiResult<Option<u64>> {
     match value {
         None => Ok(None),
-        Some(n) if n < 0 => Err(ApiError::bad_input(name, format!("`{name}` must not be negative"))),
+        Some(n) if n < 0 => Err(ApiError::bad_input(
+            name,
+            format!("`{name}` must not be negative"),
+        )),
         Some(n) if n as u64 > MAX_PAGE_SIZE => Err(ApiError::bad_input(
             name,
             format!("`{name}` must be at most {MAX_PAGE_SIZE} (the maximum page size)"),
@@ -125,16 +151,27 @@ fn encode_cursor(sort: Json, id: Uuid) -> String {
 
 /// Decodes a cursor into the sort value (`None` for a NULL) and the id.
 fn decode_cursor(cursor: &str, ty: SortType, field: &str) -> ApiResult<(Option<Value>, Uuid)> {
-    let bad = || ApiError::bad_input(field, format!("`{field}` is not a valid cursor for this list"));
-    let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| bad())?;
+    let bad = || {
+        ApiError::bad_input(
+            field,
+            format!("`{field}` is not a valid cursor for this list"),
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.as_bytes())
+        .map_err(|_| bad())?;
     let (sort, id): (Json, Uuid) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     let value = match (ty, sort) {
         (_, Json::Null) => None,
         (SortType::Text, Json::String(s)) => Some(Value::from(s)),
         (SortType::Int, Json::Number(n)) => Some(Value::from(n.as_i64().ok_or_else(bad)? as i32)),
-        (SortType::Date, Json::String(s)) => Some(Value::from(s.parse::<chrono::NaiveDate>().map_err(|_| bad())?)),
+        (SortType::Date, Json::String(s)) => Some(Value::from(
+            s.parse::<chrono::NaiveDate>().map_err(|_| bad())?,
+        )),
         (SortType::DateTime, Json::String(s)) => Some(Value::from(
-            chrono::DateTime::parse_from_rfc3339(&s).map_err(|_| bad())?.with_timezone(&chrono::Utc),
+            chrono::DateTime::parse_from_rfc3339(&s)
+                .map_err(|_| bad())?
+                .with_timezone(&chrono::Utc),
         )),
         _ => return Err(bad()),
     };
@@ -175,7 +212,12 @@ pub fn count_statement<E: EntityTrait>(db: &DatabaseConnection, select: Select<E
 }
 
 /// Runs one page of `select` (which already carries the visibility conditions and filters).
-pub async fn page<E>(db: &DatabaseConnection, select: Select<E>, sort: Sort<E>, args: PageArgs) -> ApiResult<Page<E::Model>>
+pub async fn page<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    sort: Sort<E>,
+    args: PageArgs,
+) -> ApiResult<Page<E::Model>>
 where
     E: EntityTrait,
     E::Model: Sync,
@@ -183,13 +225,23 @@ where
     let first = page_size(args.first, "first")?;
     let last = page_size(args.last, "last")?;
     if first.is_some() && last.is_some() {
-        return Err(ApiError::bad_input("last", "pass either `first` or `last`, not both"));
+        return Err(ApiError::bad_input(
+            "last",
+            "pass either `first` or `last`, not both",
+        ));
     }
-    let fields = ConnectionFields { db: db.clone(), count: count_statement(db, select.clone()) };
+    let fields = ConnectionFields {
+        db: db.clone(),
+        count: count_statement(db, select.clone()),
+    };
 
     // Conditions are expressed on the ascending order; a descending list swaps them.
     let (after_cond, before_cond): (fn(_, _, _, _) -> Condition, fn(_, _, _, _) -> Condition) =
-        if sort.descending { (less::<E::Column>, greater::<E::Column>) } else { (greater::<E::Column>, less::<E::Column>) };
+        if sort.descending {
+            (less::<E::Column>, greater::<E::Column>)
+        } else {
+            (greater::<E::Column>, less::<E::Column>)
+        };
     let mut query = select;
     if let Some(after) = &args.after {
         let (v, id) = decode_cursor(after, sort.ty, "after")?;
@@ -203,7 +255,11 @@ where
     let backwards = last.is_some();
     let limit = last.or(first).unwrap_or(DEFAULT_PAGE_SIZE);
     let ascending = sort.descending == backwards;
-    let (order, nulls) = if ascending { (Order::Asc, NullOrdering::Last) } else { (Order::Desc, NullOrdering::First) };
+    let (order, nulls) = if ascending {
+        (Order::Asc, NullOrdering::Last)
+    } else {
+        (Order::Desc, NullOrdering::First)
+    };
     let mut rows = query
         .order_by_with_nulls(sort.column, order.clone(), nulls)
         .order_by(sort.id, order)
@@ -230,18 +286,33 @@ where
     } else {
         (args.after.is_some(), more)
     };
-    Ok(Page { rows, has_previous, has_next, fields })
+    Ok(Page {
+        rows,
+        has_previous,
+        has_next,
+        fields,
+    })
 }
 
 impl<E: EntityTrait> Sort<E> {
     /// Ascending by `column`, then by `id`.
     pub fn asc(column: E::Column, id: E::Column, ty: SortType) -> Self {
-        Sort { column, id, ty, descending: false }
+        Sort {
+            column,
+            id,
+            ty,
+            descending: false,
+        }
     }
 
     /// Descending by `column`, then by `id`.
     pub fn desc(column: E::Column, id: E::Column, ty: SortType) -> Self {
-        Sort { column, id, ty, descending: true }
+        Sort {
+            column,
+            id,
+            ty,
+            descending: true,
+        }
     }
 }
 

@@ -46,7 +46,14 @@ impl Partnership {
         let members = organisation_partnership::Entity::find_members(self.0.id);
         let select = access::visible::<organisation::Entity>(&rc.viewer)
             .filter(organisation::Column::Id.in_subquery(members));
-        connection(&rc.db, select, organisation_sort(), PageArgs::new(first, after, last, before), Organisation).await
+        connection(
+            &rc.db,
+            select,
+            organisation_sort(),
+            PageArgs::new(first, after, last, before),
+            Organisation,
+        )
+        .await
     }
     /// The partnership's boards, sub-groups and panels that the caller may see.
     async fn boards(
@@ -57,7 +64,15 @@ impl Partnership {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Board>> {
-        crate::boards::list(ctx, crate::boards::BoardFilter { partnership_id: Some(self.id_gql()), ..Default::default() }, PageArgs::new(first, after, last, before)).await
+        crate::boards::list(
+            ctx,
+            crate::boards::BoardFilter {
+                partnership_id: Some(self.id_gql()),
+                ..Default::default()
+            },
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
     /// Actions of this partnership the caller may see, filtered and ordered.
     #[allow(clippy::too_many_arguments)]
@@ -71,8 +86,17 @@ impl Partnership {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
-        let filter = ActionFilter { partnership_id: Some(self.id_gql()), ..filter.unwrap_or_default() };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        let filter = ActionFilter {
+            partnership_id: Some(self.id_gql()),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
 
@@ -108,7 +132,11 @@ impl MembersExt for organisation_partnership::Entity {
 }
 
 fn organisation_sort() -> Sort<organisation::Entity> {
-    Sort::asc(organisation::Column::Name, organisation::Column::Id, SortType::Text)
+    Sort::asc(
+        organisation::Column::Name,
+        organisation::Column::Id,
+        SortType::Text,
+    )
 }
 
 fn person_sort() -> Sort<person::Entity> {
@@ -147,9 +175,21 @@ impl Organisation {
     ) -> ApiResult<Conn<Partnership>> {
         let rc = ctx.req()?;
         let served = organisation_partnership::Entity::find_partnerships(self.0.id);
-        let select = access::visible::<partnership::Entity>(&rc.viewer).filter(partnership::Column::Id.in_subquery(served));
-        let sort = Sort::asc(partnership::Column::Name, partnership::Column::Id, SortType::Text);
-        connection(&rc.db, select, sort, PageArgs::new(first, after, last, before), Partnership).await
+        let select = access::visible::<partnership::Entity>(&rc.viewer)
+            .filter(partnership::Column::Id.in_subquery(served));
+        let sort = Sort::asc(
+            partnership::Column::Name,
+            partnership::Column::Id,
+            SortType::Text,
+        );
+        connection(
+            &rc.db,
+            select,
+            sort,
+            PageArgs::new(first, after, last, before),
+            Partnership,
+        )
+        .await
     }
     /// Staff of this organisation.
     async fn people(
@@ -161,8 +201,16 @@ impl Organisation {
         before: Option<String>,
     ) -> ApiResult<Conn<Person>> {
         let rc = ctx.req()?;
-        let select = access::visible::<person::Entity>(&rc.viewer).filter(person::Column::OrganisationId.eq(self.0.id));
-        connection(&rc.db, select, person_sort(), PageArgs::new(first, after, last, before), Person).await
+        let select = access::visible::<person::Entity>(&rc.viewer)
+            .filter(person::Column::OrganisationId.eq(self.0.id));
+        connection(
+            &rc.db,
+            select,
+            person_sort(),
+            PageArgs::new(first, after, last, before),
+            Person,
+        )
+        .await
     }
     /// Actions this organisation leads, across every partnership it serves.
     #[allow(clippy::too_many_arguments)]
@@ -180,7 +228,13 @@ impl Organisation {
             lead_organisation_id: Some(ids::encode(Kind::Organisation, self.0.id)),
             ..filter.unwrap_or_default()
         };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
 
@@ -206,10 +260,18 @@ impl Person {
     /// Work email: shown to signed-in callers only.
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
         let signed_in = ctx.req()?.viewer.person.is_some();
-        Ok(if signed_in { self.0.email.as_deref() } else { None })
+        Ok(if signed_in {
+            self.0.email.as_deref()
+        } else {
+            None
+        })
     }
     async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
-        Ok(ctx.req()?.load::<organisation::Entity>(self.0.organisation_id).await?.map(Organisation))
+        Ok(ctx
+            .req()?
+            .load::<organisation::Entity>(self.0.organisation_id)
+            .await?
+            .map(Organisation))
     }
     /// Seats this person holds on boards the caller may see.
     async fn seats(
@@ -223,7 +285,14 @@ impl Person {
         let rc = ctx.req()?;
         let select = access::visible::<board_membership::Entity>(&rc.viewer)
             .filter(board_membership::Column::PersonId.eq(self.0.id));
-        connection(&rc.db, select, crate::boards::membership_sort(), PageArgs::new(first, after, last, before), BoardMembership).await
+        connection(
+            &rc.db,
+            select,
+            crate::boards::membership_sort(),
+            PageArgs::new(first, after, last, before),
+            BoardMembership,
+        )
+        .await
     }
     /// Actions this person leads that the caller may see.
     #[allow(clippy::too_many_arguments)]
@@ -237,8 +306,17 @@ impl Person {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
-        let filter = ActionFilter { lead_person_id: Some(ids::encode(Kind::Person, self.0.id)), ..filter.unwrap_or_default() };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        let filter = ActionFilter {
+            lead_person_id: Some(ids::encode(Kind::Person, self.0.id)),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
 
@@ -273,7 +351,9 @@ impl Viewer {
     /// The caller's current seats.
     async fn seats(&self, ctx: &Context<'_>) -> ApiResult<Vec<BoardMembership>> {
         let rc = ctx.req()?;
-        let Some(me) = rc.viewer.person_id() else { return Ok(Vec::new()) };
+        let Some(me) = rc.viewer.person_id() else {
+            return Ok(Vec::new());
+        };
         let rows = access::visible::<board_membership::Entity>(&rc.viewer)
             .filter(board_membership::Column::PersonId.eq(me))
             .filter(board_membership::Column::BoardId.is_in(rc.viewer.seats.iter().copied()))
@@ -304,8 +384,17 @@ impl Viewer {
     ) -> ApiResult<Conn<Action>> {
         let rc = ctx.req()?;
         let me = rc.viewer.person_id().unwrap_or_default();
-        let filter = ActionFilter { lead_person_id: Some(ids::encode(Kind::Person, me)), ..filter.unwrap_or_default() };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        let filter = ActionFilter {
+            lead_person_id: Some(ids::encode(Kind::Person, me)),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
     /// Actions the caller's organisation leads, across all the partnerships it serves.
     #[allow(clippy::too_many_arguments)]
@@ -320,9 +409,23 @@ impl Viewer {
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
         let rc = ctx.req()?;
-        let org = rc.viewer.person.as_ref().map(|p| p.organisation_id).unwrap_or_default();
-        let filter = ActionFilter { lead_organisation_id: Some(ids::encode(Kind::Organisation, org)), ..filter.unwrap_or_default() };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        let org = rc
+            .viewer
+            .person
+            .as_ref()
+            .map(|p| p.organisation_id)
+            .unwrap_or_default();
+        let filter = ActionFilter {
+            lead_organisation_id: Some(ids::encode(Kind::Organisation, org)),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
 
@@ -346,13 +449,27 @@ impl PartnersQuery {
         before: Option<String>,
     ) -> ApiResult<Conn<Partnership>> {
         let rc = ctx.req()?;
-        let sort = Sort::asc(partnership::Column::Name, partnership::Column::Id, SortType::Text);
-        connection(&rc.db, access::visible::<partnership::Entity>(&rc.viewer), sort, PageArgs::new(first, after, last, before), Partnership).await
+        let sort = Sort::asc(
+            partnership::Column::Name,
+            partnership::Column::Id,
+            SortType::Text,
+        );
+        connection(
+            &rc.db,
+            access::visible::<partnership::Entity>(&rc.viewer),
+            sort,
+            PageArgs::new(first, after, last, before),
+            Partnership,
+        )
+        .await
     }
     /// A partnership by its slug (`bromley`, `barking-dagenham`).
     async fn partnership(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<Partnership>> {
         let rc = ctx.req()?;
-        let row = access::visible::<partnership::Entity>(&rc.viewer).filter(partnership::Column::Slug.eq(slug)).one(&rc.db).await?;
+        let row = access::visible::<partnership::Entity>(&rc.viewer)
+            .filter(partnership::Column::Slug.eq(slug))
+            .one(&rc.db)
+            .await?;
         Ok(row.map(Partnership))
     }
     /// Organisations, optionally only those serving one partnership.
@@ -369,9 +486,19 @@ impl PartnersQuery {
         let mut select = access::visible::<organisation::Entity>(&rc.viewer);
         if let Some(p) = partnership_id {
             let p = ids::decode(&p, Kind::Partnership, "partnershipId")?;
-            select = select.filter(organisation::Column::Id.in_subquery(organisation_partnership::Entity::find_members(p)));
+            select = select.filter(
+                organisation::Column::Id
+                    .in_subquery(organisation_partnership::Entity::find_members(p)),
+            );
         }
-        connection(&rc.db, select, organisation_sort(), PageArgs::new(first, after, last, before), Organisation).await
+        connection(
+            &rc.db,
+            select,
+            organisation_sort(),
+            PageArgs::new(first, after, last, before),
+            Organisation,
+        )
+        .await
     }
     /// People, optionally of one organisation or matching a name.
     #[allow(clippy::too_many_arguments)]
@@ -388,11 +515,22 @@ impl PartnersQuery {
         let rc = ctx.req()?;
         let mut select = access::visible::<person::Entity>(&rc.viewer);
         if let Some(o) = organisation_id {
-            select = select.filter(person::Column::OrganisationId.eq(ids::decode(&o, Kind::Organisation, "organisationId")?));
+            select = select.filter(person::Column::OrganisationId.eq(ids::decode(
+                &o,
+                Kind::Organisation,
+                "organisationId",
+            )?));
         }
         if let Some(q) = search {
             select = select.filter(crate::search::contains(person::Column::Name, &q, "search")?);
         }
-        connection(&rc.db, select, person_sort(), PageArgs::new(first, after, last, before), Person).await
+        connection(
+            &rc.db,
+            select,
+            person_sort(),
+            PageArgs::new(first, after, last, before),
+            Person,
+        )
+        .await
     }
 }

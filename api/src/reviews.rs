@@ -27,7 +27,11 @@ pub struct Review(pub domestic_homicide_review::Model);
 impl Review {
     /// Unpublished reviews are restricted whatever their stored marking.
     fn effective_visibility(&self) -> DbVisibility {
-        if self.0.status == DbStatus::Published { self.0.visibility } else { DbVisibility::Restricted }
+        if self.0.status == DbStatus::Published {
+            self.0.visibility
+        } else {
+            DbVisibility::Restricted
+        }
     }
 }
 
@@ -72,11 +76,19 @@ impl Review {
         self.effective_visibility().into()
     }
     async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
-        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
     }
     /// The overseeing board (panel or task-and-finish group).
     async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
-        Ok(ctx.req()?.load::<board::Entity>(self.0.board_id).await?.map(Board))
+        Ok(ctx
+            .req()?
+            .load::<board::Entity>(self.0.board_id)
+            .await?
+            .map(Board))
     }
     /// The review's action plan.
     #[allow(clippy::too_many_arguments)]
@@ -94,7 +106,13 @@ impl Review {
             review_id: Some(ids::encode(Kind::DomesticHomicideReview, self.0.id)),
             ..filter.unwrap_or_default()
         };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
 
@@ -117,8 +135,21 @@ impl ReviewsQuery {
         let rc = ctx.req()?;
         let mut select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer);
         if let Some(p) = partnership_id {
-            select = select.filter(domestic_homicide_review::Column::PartnershipId.eq(ids::decode(&p, Kind::Partnership, "partnershipId")?));
+            select = select.filter(
+                domestic_homicide_review::Column::PartnershipId.eq(ids::decode(
+                    &p,
+                    Kind::Partnership,
+                    "partnershipId",
+                )?),
+            );
         }
-        connection(&rc.db, select, review_sort(), PageArgs::new(first, after, last, before), Review).await
+        connection(
+            &rc.db,
+            select,
+            review_sort(),
+            PageArgs::new(first, after, last, before),
+            Review,
+        )
+        .await
     }
 }

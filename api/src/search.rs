@@ -14,7 +14,10 @@ pub fn contains<C: ColumnTrait>(col: C, term: &str, field: &str) -> ApiResult<Si
         return Err(ApiError::bad_input(field, "search text must not be empty"));
     }
     if term.chars().count() > MAX_SEARCH_LEN {
-        return Err(ApiError::bad_input(field, format!("search text must be at most {MAX_SEARCH_LEN} characters")));
+        return Err(ApiError::bad_input(
+            field,
+            format!("search text must be at most {MAX_SEARCH_LEN} characters"),
+        ));
     }
     let escaped: String = term
         .to_lowercase()

@@ -16,7 +16,10 @@ use uuid::Uuid;
 /// The embedded data files, one per partnership.
 pub const DEMO_FILES: [(&str, &str); 2] = [
     ("bromley.json", include_str!("../seed/bromley.json")),
-    ("barking-dagenham.json", include_str!("../seed/barking-dagenham.json")),
+    (
+        "barking-dagenham.json",
+        include_str!("../seed/barking-dagenham.json"),
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -271,10 +274,16 @@ struct Keys {
 }
 
 fn find(map: &HashMap<String, Uuid>, what: &str, key: &str) -> anyhow::Result<Uuid> {
-    map.get(key).copied().ok_or_else(|| anyhow!("unknown {what} key `{key}`"))
+    map.get(key)
+        .copied()
+        .ok_or_else(|| anyhow!("unknown {what} key `{key}`"))
 }
 
-fn find_opt(map: &HashMap<String, Uuid>, what: &str, key: Option<&String>) -> anyhow::Result<Option<Uuid>> {
+fn find_opt(
+    map: &HashMap<String, Uuid>,
+    what: &str,
+    key: Option<&String>,
+) -> anyhow::Result<Option<Uuid>> {
     key.map(|k| find(map, what, k)).transpose()
 }
 
@@ -283,14 +292,21 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
     let txn = db.begin().await?;
     let mut keys = Keys::default();
     for (name, text) in DEMO_FILES {
-        let data: DataSet = serde_json::from_str(text).with_context(|| format!("parsing seed file {name}"))?;
-        load_one(&txn, &mut keys, data).await.with_context(|| format!("loading seed file {name}"))?;
+        let data: DataSet =
+            serde_json::from_str(text).with_context(|| format!("parsing seed file {name}"))?;
+        load_one(&txn, &mut keys, data)
+            .await
+            .with_context(|| format!("loading seed file {name}"))?;
     }
     txn.commit().await?;
     Ok(())
 }
 
-async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) -> anyhow::Result<()> {
+async fn load_one<C: ConnectionTrait>(
+    db: &C,
+    keys: &mut Keys,
+    data: DataSet,
+) -> anyhow::Result<()> {
     let now = Utc::now();
     let partnership_id = Uuid::now_v7();
     partnership::ActiveModel {
@@ -368,7 +384,14 @@ async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) ->
         let before = pending.len();
         let mut rest = Vec::new();
         for b in pending {
-            if b.parent.as_ref().is_some_and(|p| !inserted.contains(p.as_str())) && data.boards.iter().any(|x| Some(&x.key) == b.parent.as_ref()) {
+            if b.parent
+                .as_ref()
+                .is_some_and(|p| !inserted.contains(p.as_str()))
+                && data
+                    .boards
+                    .iter()
+                    .any(|x| Some(&x.key) == b.parent.as_ref())
+            {
                 rest.push(b);
                 continue;
             }
@@ -433,7 +456,11 @@ async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) ->
                 meeting_id: Set(meeting_id),
                 person_id: Set(find(&keys.people, "person", &a.person)?),
                 status: Set(a.status),
-                substitute_for_id: Set(find_opt(&keys.people, "person", a.substitute_for.as_ref())?),
+                substitute_for_id: Set(find_opt(
+                    &keys.people,
+                    "person",
+                    a.substitute_for.as_ref(),
+                )?),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
@@ -457,7 +484,9 @@ async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) ->
             agenda_item::ActiveModel {
                 id: Set(item_id),
                 partnership_id: Set(partnership_id),
-                board_id: Set(find_opt(&keys.boards, "board", item.board.as_ref())?.unwrap_or(board_id)),
+                board_id: Set(
+                    find_opt(&keys.boards, "board", item.board.as_ref())?.unwrap_or(board_id)
+                ),
                 meeting_id: Set(meeting_id),
                 ordinal: Set(item.ordinal),
                 sub_letter: Set(item.sub_letter),
@@ -516,7 +545,11 @@ async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) ->
                 title: Set(p.title),
                 aim: Set(p.aim),
                 lead_person_id: Set(find_opt(&keys.people, "person", p.lead_person.as_ref())?),
-                lead_organisation_id: Set(find_opt(&keys.organisations, "organisation", p.lead_organisation.as_ref())?),
+                lead_organisation_id: Set(find_opt(
+                    &keys.organisations,
+                    "organisation",
+                    p.lead_organisation.as_ref(),
+                )?),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
@@ -559,13 +592,21 @@ async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) ->
             id: Set(action_id),
             partnership_id: Set(partnership_id),
             board_id: Set(find_opt(&keys.boards, "board", a.board.as_ref())?),
-            resolution_id: Set(find_opt(&keys.resolutions, "resolution", a.resolution.as_ref())?),
+            resolution_id: Set(find_opt(
+                &keys.resolutions,
+                "resolution",
+                a.resolution.as_ref(),
+            )?),
             priority_id: Set(find_opt(&keys.priorities, "priority", a.priority.as_ref())?),
             review_id: Set(find_opt(&keys.reviews, "review", a.review.as_ref())?),
             title: Set(a.title),
             expected_outcome: Set(a.expected_outcome),
             lead_person_id: Set(find_opt(&keys.people, "person", a.lead_person.as_ref())?),
-            lead_organisation_id: Set(find_opt(&keys.organisations, "organisation", a.lead_organisation.as_ref())?),
+            lead_organisation_id: Set(find_opt(
+                &keys.organisations,
+                "organisation",
+                a.lead_organisation.as_ref(),
+            )?),
             start_date: Set(a.start_date),
             due_date: Set(a.due_date),
             resources_required: Set(a.resources_required),
@@ -646,4 +687,3 @@ async fn load_one<C: ConnectionTrait>(db: &C, keys: &mut Keys, data: DataSet) ->
     }
     Ok(())
 }
-

@@ -52,12 +52,19 @@ pub struct App {
 pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, Arc<AtomicU64>)> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
-        .max_connections(if config.database_url.starts_with("sqlite") { 8 } else { 20 })
+        .max_connections(if config.database_url.starts_with("sqlite") {
+            8
+        } else {
+            20
+        })
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
-    let mut db = Database::connect(options)
-        .await
-        .with_context(|| format!("cannot connect to the database at {}", redact_url(&config.database_url)))?;
+    let mut db = Database::connect(options).await.with_context(|| {
+        format!(
+            "cannot connect to the database at {}",
+            redact_url(&config.database_url)
+        )
+    })?;
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
     db.set_metric_callback(move |_| {
@@ -69,7 +76,9 @@ pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, Arc
 /// The database URL without its password, for messages.
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
         _ => url.to_string(),
     }
 }
@@ -96,18 +105,30 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         tracing::info!("loaded the demo data set");
     }
     let auth = Arc::new(Authenticator::from_config(&config.jwt)?);
-    let state = AppState { db: db.clone(), schema: build_schema(), auth };
+    let state = AppState {
+        db: db.clone(),
+        schema: build_schema(),
+        auth,
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let app = router(state);
     let server = tokio::spawn(async move {
-        if let Err(err) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
+        if let Err(err) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+        {
             tracing::error!(error = %err, "server stopped");
         }
     });
-    Ok(App { addr, db, statements, server })
+    Ok(App {
+        addr,
+        db,
+        statements,
+        server,
+    })
 }
 
 /// The HTTP routes.
@@ -146,22 +167,34 @@ pub struct Caller(pub Viewer);
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Ok(Caller(Viewer::anonymous()));
         };
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| unauthenticated(ApiError::Unauthenticated("expected `Authorization: Bearer <token>`".into())))?;
+            .ok_or_else(|| {
+                unauthenticated(ApiError::Unauthenticated(
+                    "expected `Authorization: Bearer <token>`".into(),
+                ))
+            })?;
         let subject = state.auth.subject(token).map_err(unauthenticated)?;
-        let viewer = Viewer::load(&state.db, &subject).await.map_err(|e| match e {
-            ApiError::Unauthenticated(_) => unauthenticated(e),
-            other => error_response(StatusCode::SERVICE_UNAVAILABLE, other),
-        })?;
+        let viewer = Viewer::load(&state.db, &subject)
+            .await
+            .map_err(|e| match e {
+                ApiError::Unauthenticated(_) => unauthenticated(e),
+                other => error_response(StatusCode::SERVICE_UNAVAILABLE, other),
+            })?;
         Ok(Caller(viewer))
     }
 }
@@ -177,23 +210,35 @@ fn error_response(status: StatusCode, err: ApiError) -> Response {
 /// 401 with a GraphQL-shaped body: a bad token never falls back to the public view.
 fn unauthenticated(err: ApiError) -> Response {
     let mut response = error_response(StatusCode::UNAUTHORIZED, err);
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer"),
+    );
     response
 }
 
 async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> GraphQLResponse {
-    let request = request.into_inner().data(RequestContext::new(caller.0, state.db.clone()));
+    let request = request
+        .into_inner()
+        .data(RequestContext::new(caller.0, state.db.clone()));
     state.schema.execute(request).await.into()
 }
 
-async fn graphql_post(State(state): State<AppState>, caller: Caller, request: GraphQLRequest) -> GraphQLResponse {
+async fn graphql_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
     execute(&state, caller, request).await
 }
 
 /// GraphiQL for a browser; otherwise a GraphQL query in the query string.
-async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, caller: Caller, request: Result<GraphQLRequest, GraphQLRejection>) -> Response {
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

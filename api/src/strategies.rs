@@ -37,11 +37,21 @@ impl Strategy {
         self.0.period_end
     }
     async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
-        Ok(ctx.req()?.load::<partnership::Entity>(self.0.partnership_id).await?.map(Partnership))
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
     }
     /// The numbered priorities.
     async fn priorities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Priority>> {
-        Ok(ctx.req()?.children::<PrioritiesOfStrategy>(self.0.id).await?.into_iter().map(Priority).collect())
+        Ok(ctx
+            .req()?
+            .children::<PrioritiesOfStrategy>(self.0.id)
+            .await?
+            .into_iter()
+            .map(Priority)
+            .collect())
     }
 }
 
@@ -63,13 +73,25 @@ impl Priority {
         self.0.aim.as_deref()
     }
     async fn strategy(&self, ctx: &Context<'_>) -> ApiResult<Option<Strategy>> {
-        Ok(ctx.req()?.load::<strategy::Entity>(self.0.strategy_id).await?.map(Strategy))
+        Ok(ctx
+            .req()?
+            .load::<strategy::Entity>(self.0.strategy_id)
+            .await?
+            .map(Strategy))
     }
     async fn lead_person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        Ok(ctx.req()?.load_opt::<person::Entity>(self.0.lead_person_id).await?.map(Person))
+        Ok(ctx
+            .req()?
+            .load_opt::<person::Entity>(self.0.lead_person_id)
+            .await?
+            .map(Person))
     }
     async fn lead_organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
-        Ok(ctx.req()?.load_opt::<organisation::Entity>(self.0.lead_organisation_id).await?.map(Organisation))
+        Ok(ctx
+            .req()?
+            .load_opt::<organisation::Entity>(self.0.lead_organisation_id)
+            .await?
+            .map(Organisation))
     }
     /// The delivery-plan actions under this priority.
     #[allow(clippy::too_many_arguments)]
@@ -83,8 +105,17 @@ impl Priority {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
-        let filter = ActionFilter { priority_id: Some(ids::encode(Kind::Priority, self.0.id)), ..filter.unwrap_or_default() };
-        crate::actions::list(ctx, filter, order_by, PageArgs::new(first, after, last, before)).await
+        let filter = ActionFilter {
+            priority_id: Some(ids::encode(Kind::Priority, self.0.id)),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
 }
 
@@ -107,9 +138,24 @@ impl StrategiesQuery {
         let rc = ctx.req()?;
         let mut select = access::visible::<strategy::Entity>(&rc.viewer);
         if let Some(p) = partnership_id {
-            select = select.filter(strategy::Column::PartnershipId.eq(ids::decode(&p, Kind::Partnership, "partnershipId")?));
+            select = select.filter(strategy::Column::PartnershipId.eq(ids::decode(
+                &p,
+                Kind::Partnership,
+                "partnershipId",
+            )?));
         }
-        let sort = Sort::desc(strategy::Column::PeriodStart, strategy::Column::Id, SortType::Date);
-        connection(&rc.db, select, sort, PageArgs::new(first, after, last, before), Strategy).await
+        let sort = Sort::desc(
+            strategy::Column::PeriodStart,
+            strategy::Column::Id,
+            SortType::Date,
+        );
+        connection(
+            &rc.db,
+            select,
+            sort,
+            PageArgs::new(first, after, last, before),
+            Strategy,
+        )
+        .await
     }
 }

@@ -5,7 +5,10 @@ use sea_orm_migration::schema;
 
 /// A new table with a UUID primary key `id`.
 pub fn table(name: &'static str) -> TableCreateStatement {
-    Table::create().table(name).col(schema::pk_uuid("id")).take()
+    Table::create()
+        .table(name)
+        .col(schema::pk_uuid("id"))
+        .take()
 }
 
 /// Adds `created_at` and `updated_at` (timestamptz, not null).
@@ -24,13 +27,21 @@ pub fn fk(
     nullable: bool,
     cascade: bool,
 ) {
-    let mut col = if nullable { schema::uuid_null(column) } else { schema::uuid(column) };
+    let mut col = if nullable {
+        schema::uuid_null(column)
+    } else {
+        schema::uuid(column)
+    };
     t.col(&mut col);
     let mut key = ForeignKey::create();
     key.name(format!("fk_{table}_{column}"))
         .from(table, column)
         .to(target, "id")
-        .on_delete(if cascade { ForeignKeyAction::Cascade } else { ForeignKeyAction::Restrict });
+        .on_delete(if cascade {
+            ForeignKeyAction::Cascade
+        } else {
+            ForeignKeyAction::Restrict
+        });
     t.foreign_key(&mut key);
 }
 
@@ -44,7 +55,8 @@ pub async fn create(
     manager.create_table(t).await?;
     for cols in indexes {
         let mut idx = Index::create();
-        idx.name(format!("idx_{table}_{}", cols.join("_"))).table(table);
+        idx.name(format!("idx_{table}_{}", cols.join("_")))
+            .table(table);
         for c in *cols {
             idx.col(*c);
         }
@@ -55,5 +67,7 @@ pub async fn create(
 
 /// Drops the table (its indexes go with it).
 pub async fn drop(manager: &SchemaManager<'_>, table: &'static str) -> Result<(), DbErr> {
-    manager.drop_table(Table::drop().table(table).to_owned()).await
+    manager
+        .drop_table(Table::drop().table(table).to_owned())
+        .await
 }

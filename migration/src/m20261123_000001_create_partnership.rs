@@ -13,7 +13,9 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         #[allow(unused_mut)]
         let mut t = helpers::table(T);
-        t.col(string_uniq("slug")).col(string("name")).col(string_null("area"));
+        t.col(string_uniq("slug"))
+            .col(string("name"))
+            .col(string_null("area"));
         create(manager, helpers::with_timestamps(t), T, &[]).await
     }
 

@@ -13,7 +13,9 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         #[allow(unused_mut)]
         let mut t = helpers::table(T);
-        t.col(string("name")).col(string_null("short_name")).col(string_len("kind", 32))
+        t.col(string("name"))
+            .col(string_null("short_name"))
+            .col(string_len("kind", 32))
             .col(boolean("responsible_authority"));
         create(manager, helpers::with_timestamps(t), T, &[&["name"]]).await
     }

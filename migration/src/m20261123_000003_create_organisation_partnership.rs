@@ -34,4 +34,3 @@ impl MigrationTrait for Migration {
         helpers::drop(manager, T).await
     }
 }
-

@@ -15,9 +15,17 @@ impl MigrationTrait for Migration {
         let mut t = helpers::table(T);
         fk(&mut t, T, "board_id", "board", false, true);
         fk(&mut t, T, "person_id", "person", false, false);
-        t.col(string_len("role", 32)).col(date_null("starts_on")).col(date_null("ends_on"))
+        t.col(string_len("role", 32))
+            .col(date_null("starts_on"))
+            .col(date_null("ends_on"))
             .col(boolean("restricted_clearance"));
-        create(manager, helpers::with_timestamps(t), T, &[&["board_id"], &["person_id", "board_id"]]).await
+        create(
+            manager,
+            helpers::with_timestamps(t),
+            T,
+            &[&["board_id"], &["person_id", "board_id"]],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

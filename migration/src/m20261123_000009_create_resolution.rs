@@ -14,8 +14,16 @@ impl MigrationTrait for Migration {
         #[allow(unused_mut)]
         let mut t = helpers::table(T);
         fk(&mut t, T, "agenda_item_id", "agenda_item", false, true);
-        t.col(integer("ordinal")).col(text("text")).col(string_len_null("owners_initials", 64));
-        create(manager, helpers::with_timestamps(t), T, &[&["agenda_item_id", "ordinal"]]).await
+        t.col(integer("ordinal"))
+            .col(text("text"))
+            .col(string_len_null("owners_initials", 64));
+        create(
+            manager,
+            helpers::with_timestamps(t),
+            T,
+            &[&["agenda_item_id", "ordinal"]],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -17,7 +17,13 @@ impl MigrationTrait for Migration {
         fk(&mut t, T, "person_id", "person", false, false);
         fk(&mut t, T, "substitute_for_id", "person", true, false);
         t.col(string_len("status", 32));
-        create(manager, helpers::with_timestamps(t), T, &[&["meeting_id"], &["person_id"], &["substitute_for_id"]]).await
+        create(
+            manager,
+            helpers::with_timestamps(t),
+            T,
+            &[&["meeting_id"], &["person_id"], &["substitute_for_id"]],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -16,7 +16,13 @@ impl MigrationTrait for Migration {
         fk(&mut t, T, "meeting_id", "meeting", false, true);
         fk(&mut t, T, "person_id", "person", false, false);
         t.col(text("interest"));
-        create(manager, helpers::with_timestamps(t), T, &[&["meeting_id"], &["person_id"]]).await
+        create(
+            manager,
+            helpers::with_timestamps(t),
+            T,
+            &[&["meeting_id"], &["person_id"]],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

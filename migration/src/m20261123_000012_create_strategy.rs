@@ -14,8 +14,16 @@ impl MigrationTrait for Migration {
         #[allow(unused_mut)]
         let mut t = helpers::table(T);
         fk(&mut t, T, "partnership_id", "partnership", false, false);
-        t.col(string("title")).col(date("period_start")).col(date("period_end"));
-        create(manager, helpers::with_timestamps(t), T, &[&["partnership_id", "period_start"]]).await
+        t.col(string("title"))
+            .col(date("period_start"))
+            .col(date("period_end"));
+        create(
+            manager,
+            helpers::with_timestamps(t),
+            T,
+            &[&["partnership_id", "period_start"]],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -17,13 +17,34 @@ impl MigrationTrait for Migration {
         fk(&mut t, T, "board_id", "board", true, false);
         fk(&mut t, T, "resolution_id", "resolution", true, false);
         fk(&mut t, T, "priority_id", "priority", true, false);
-        fk(&mut t, T, "review_id", "domestic_homicide_review", true, false);
+        fk(
+            &mut t,
+            T,
+            "review_id",
+            "domestic_homicide_review",
+            true,
+            false,
+        );
         fk(&mut t, T, "lead_person_id", "person", true, false);
-        fk(&mut t, T, "lead_organisation_id", "organisation", true, false);
-        t.col(string("title")).col(text_null("expected_outcome")).col(date_null("start_date"))
-            .col(date_null("due_date")).col(text_null("resources_required")).col(text_null("risks"))
-            .col(integer("percent_complete")).col(string_len_null("rag", 32)).col(string_len("status", 32))
-            .col(string_len("visibility", 32)).col(integer("version"));
+        fk(
+            &mut t,
+            T,
+            "lead_organisation_id",
+            "organisation",
+            true,
+            false,
+        );
+        t.col(string("title"))
+            .col(text_null("expected_outcome"))
+            .col(date_null("start_date"))
+            .col(date_null("due_date"))
+            .col(text_null("resources_required"))
+            .col(text_null("risks"))
+            .col(integer("percent_complete"))
+            .col(string_len_null("rag", 32))
+            .col(string_len("status", 32))
+            .col(string_len("visibility", 32))
+            .col(integer("version"));
         create(
             manager,
             helpers::with_timestamps(t),

@@ -15,10 +15,19 @@ impl MigrationTrait for Migration {
         let mut t = helpers::table(T);
         fk(&mut t, T, "action_id", "action", false, true);
         fk(&mut t, T, "author_id", "person", true, false);
-        t.col(date("reported_on")).col(string_len_null("period", 32)).col(string_len_null("rag", 32))
-            .col(integer_null("percent_complete")).col(text("narrative"))
+        t.col(date("reported_on"))
+            .col(string_len_null("period", 32))
+            .col(string_len_null("rag", 32))
+            .col(integer_null("percent_complete"))
+            .col(text("narrative"))
             .col(timestamp_with_time_zone("created_at"));
-        create(manager, t, T, &[&["action_id", "reported_on"], &["author_id"]]).await
+        create(
+            manager,
+            t,
+            T,
+            &[&["action_id", "reported_on"], &["author_id"]],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -16,9 +16,24 @@ impl MigrationTrait for Migration {
         t.col(timestamp_with_time_zone("occurred_at"));
         fk(&mut t, T, "person_id", "person", true, false);
         fk(&mut t, T, "partnership_id", "partnership", true, false);
-        t.col(string_len("operation", 64)).col(string_len("entity_type", 64)).col(uuid_null("entity_id"))
-            .col(string_len("outcome", 16)).col(string_null("purpose")).col(text_null("detail"));
-        create(manager, t, T, &[&["occurred_at"], &["person_id", "occurred_at"], &["partnership_id", "occurred_at"], &["entity_id"]]).await
+        t.col(string_len("operation", 64))
+            .col(string_len("entity_type", 64))
+            .col(uuid_null("entity_id"))
+            .col(string_len("outcome", 16))
+            .col(string_null("purpose"))
+            .col(text_null("detail"));
+        create(
+            manager,
+            t,
+            T,
+            &[
+                &["occurred_at"],
+                &["person_id", "occurred_at"],
+                &["partnership_id", "occurred_at"],
+                &["entity_id"],
+            ],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -7,10 +7,22 @@ use serde_json::json;
 
 /// (caller, label): anonymous, a partner without a seat, a member without clearance, a cleared
 /// member, and a person of another partnership.
-const CALLERS: [(Option<&str>, &str); 5] =
-    [(None, "anonymous"), (Some(PARTNER), "partner"), (Some(MEMBER), "uncleared"), (Some(CLEARED), "cleared"), (Some(OUTSIDER), "outsider")];
+const CALLERS: [(Option<&str>, &str); 5] = [
+    (None, "anonymous"),
+    (Some(PARTNER), "partner"),
+    (Some(MEMBER), "uncleared"),
+    (Some(CLEARED), "cleared"),
+    (Some(OUTSIDER), "outsider"),
+];
 
-fn expect(label: &str, anonymous: i64, partner: i64, uncleared: i64, cleared: i64, outsider: i64) -> i64 {
+fn expect(
+    label: &str,
+    anonymous: i64,
+    partner: i64,
+    uncleared: i64,
+    cleared: i64,
+    outsider: i64,
+) -> i64 {
     match label {
         "anonymous" => anonymous,
         "partner" => partner,
@@ -30,16 +42,41 @@ async fn action_lists_counts_and_rag_summary_follow_visibility() {
         searched: actions(filter: { search: "zebracase" }) { totalCount }
     }"#;
     for (caller, label) in CALLERS {
-        let reply = app.gql(caller, q, json!({ "p": gid(Kind::Partnership, w.partnership) })).await;
+        let reply = app
+            .gql(
+                caller,
+                q,
+                json!({ "p": gid(Kind::Partnership, w.partnership) }),
+            )
+            .await;
         let data = reply.data();
         let total = expect(label, 1, 2, 2, 5, 1);
         assert_eq!(data["actions"]["totalCount"], total, "{label}: totalCount");
-        assert_eq!(data["actions"]["edges"].as_array().unwrap().len() as i64, total, "{label}: edges");
-        assert_eq!(data["ragSummary"]["counts"]["total"], total, "{label}: rag total");
-        assert_eq!(data["ragSummary"]["counts"]["red"], expect(label, 0, 0, 0, 3, 0), "{label}: red");
-        assert_eq!(data["searched"]["totalCount"], expect(label, 0, 0, 0, 2, 0), "{label}: search");
+        assert_eq!(
+            data["actions"]["edges"].as_array().unwrap().len() as i64,
+            total,
+            "{label}: edges"
+        );
+        assert_eq!(
+            data["ragSummary"]["counts"]["total"], total,
+            "{label}: rag total"
+        );
+        assert_eq!(
+            data["ragSummary"]["counts"]["red"],
+            expect(label, 0, 0, 0, 3, 0),
+            "{label}: red"
+        );
+        assert_eq!(
+            data["searched"]["totalCount"],
+            expect(label, 0, 0, 0, 2, 0),
+            "{label}: search"
+        );
         if label != "cleared" {
-            assert!(!reply.body.to_string().contains(SECRET), "{label} saw restricted text: {}", reply.body);
+            assert!(
+                !reply.body.to_string().contains(SECRET),
+                "{label} saw restricted text: {}",
+                reply.body
+            );
         }
     }
 }
@@ -63,14 +100,40 @@ async fn node_returns_null_for_invisible_records_exactly_as_for_missing_ones() {
         ids.push(missing.clone());
         let reply = app.gql(caller, q, json!({ "ids": ids })).await;
         let nodes = reply.data()["nodes"].as_array().unwrap().clone();
-        let visible = nodes[..restricted.len()].iter().filter(|n| !n.is_null()).count();
-        assert_eq!(visible, if label == "cleared" { restricted.len() } else { 0 }, "{label}: {nodes:?}");
+        let visible = nodes[..restricted.len()]
+            .iter()
+            .filter(|n| !n.is_null())
+            .count();
+        assert_eq!(
+            visible,
+            if label == "cleared" {
+                restricted.len()
+            } else {
+                0
+            },
+            "{label}: {nodes:?}"
+        );
         assert!(nodes.last().unwrap().is_null());
         // And one at a time, through node(id): the same empty answer, no error.
-        let one = app.gql(caller, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": restricted[0] })).await;
-        let missing_one = app.gql(caller, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": missing })).await;
+        let one = app
+            .gql(
+                caller,
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": restricted[0] }),
+            )
+            .await;
+        let missing_one = app
+            .gql(
+                caller,
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": missing }),
+            )
+            .await;
         if label != "cleared" {
-            assert_eq!(one.body, missing_one.body, "{label}: invisible and missing must look the same");
+            assert_eq!(
+                one.body, missing_one.body,
+                "{label}: invisible and missing must look the same"
+            );
         }
     }
 }
@@ -84,17 +147,25 @@ async fn restricted_agenda_items_show_only_their_stub_to_people_not_cleared() {
             resolutions { text actions { title } } } } }
     } } }"#;
     for (caller, label) in CALLERS {
-        let reply = app.gql(caller, q, json!({ "id": gid(Kind::Meeting, w.meeting) })).await;
+        let reply = app
+            .gql(caller, q, json!({ "id": gid(Kind::Meeting, w.meeting) }))
+            .await;
         let items = &reply.data()["node"]["agendaItems"];
         let edges = items["edges"].as_array().unwrap();
         if label == "cleared" {
             assert_eq!(items["totalCount"], 3);
             assert_eq!(edges[1]["node"]["title"], format!("DHR {SECRET} briefing"));
             assert_eq!(edges[1]["node"]["redacted"], false);
-            assert_eq!(edges[1]["node"]["resolutions"][0]["actions"][0]["title"], format!("Escalate {SECRET}"));
+            assert_eq!(
+                edges[1]["node"]["resolutions"][0]["actions"][0]["title"],
+                format!("Escalate {SECRET}")
+            );
             assert_eq!(edges[2]["node"]["classification"], "OFFICIAL_SENSITIVE");
         } else {
-            assert_eq!(items["totalCount"], 2, "{label}: the item without a stub is hidden entirely");
+            assert_eq!(
+                items["totalCount"], 2,
+                "{label}: the item without a stub is hidden entirely"
+            );
             let stub = &edges[1]["node"];
             assert_eq!(stub["number"], "2");
             assert_eq!(stub["title"], "Domestic Homicide Review – RESTRICTED");
@@ -102,12 +173,25 @@ async fn restricted_agenda_items_show_only_their_stub_to_people_not_cleared() {
             assert_eq!(stub["redacted"], true);
             assert!(stub["minuteText"].is_null() && stub["presenter"].is_null());
             assert_eq!(stub["resolutions"], json!([]));
-            assert!(!reply.body.to_string().contains(SECRET), "{label}: {}", reply.body);
+            assert!(
+                !reply.body.to_string().contains(SECRET),
+                "{label}: {}",
+                reply.body
+            );
         }
     }
     // The stub item through node(id) is redacted the same way.
-    let reply = app.gql(Some(MEMBER), "query($id: ID!) { node(id: $id) { ... on AgendaItem { title minuteText } } }", json!({ "id": gid(Kind::AgendaItem, w.stub_item) })).await;
-    assert_eq!(reply.data()["node"]["title"], "Domestic Homicide Review – RESTRICTED");
+    let reply = app
+        .gql(
+            Some(MEMBER),
+            "query($id: ID!) { node(id: $id) { ... on AgendaItem { title minuteText } } }",
+            json!({ "id": gid(Kind::AgendaItem, w.stub_item) }),
+        )
+        .await;
+    assert_eq!(
+        reply.data()["node"]["title"],
+        "Domestic Homicide Review – RESTRICTED"
+    );
     assert!(reply.data()["node"]["minuteText"].is_null());
 }
 
@@ -123,15 +207,36 @@ async fn reviews_and_nested_relations_follow_visibility() {
     for (caller, label) in CALLERS {
         let reply = app.gql(caller, q, json!({ "board": gid(Kind::Board, w.marac), "p": gid(Kind::Partnership, w.partnership) })).await;
         let data = reply.data();
-        assert_eq!(data["domesticHomicideReviews"]["totalCount"], expect(label, 0, 0, 0, 1, 0), "{label}");
-        assert_eq!(data["boards"]["totalCount"], expect(label, 1, 2, 2, 2, 1), "{label}: boards");
+        assert_eq!(
+            data["domesticHomicideReviews"]["totalCount"],
+            expect(label, 0, 0, 0, 1, 0),
+            "{label}"
+        );
+        assert_eq!(
+            data["boards"]["totalCount"],
+            expect(label, 1, 2, 2, 2, 1),
+            "{label}: boards"
+        );
         match label {
-            "anonymous" | "outsider" => assert!(data["node"].is_null(), "{label}: a partnership board"),
+            "anonymous" | "outsider" => {
+                assert!(data["node"].is_null(), "{label}: a partnership board")
+            }
             _ => {
                 let board = &data["node"];
-                assert_eq!(board["actions"]["totalCount"], expect(label, 0, 0, 0, 2, 0), "{label}: board actions");
-                assert_eq!(board["reviews"]["totalCount"], expect(label, 0, 0, 0, 1, 0), "{label}: board reviews");
-                assert_eq!(board["meetings"]["totalCount"], 1, "{label}: board meetings");
+                assert_eq!(
+                    board["actions"]["totalCount"],
+                    expect(label, 0, 0, 0, 2, 0),
+                    "{label}: board actions"
+                );
+                assert_eq!(
+                    board["reviews"]["totalCount"],
+                    expect(label, 0, 0, 0, 1, 0),
+                    "{label}: board reviews"
+                );
+                assert_eq!(
+                    board["meetings"]["totalCount"], 1,
+                    "{label}: board meetings"
+                );
             }
         }
         if label == "cleared" {
@@ -148,8 +253,20 @@ async fn an_ended_seat_no_longer_grants_clearance() {
     let w = World::build(app.db()).await;
     let b = Builder { db: app.db() };
     let former = b.person(w.police, "former-member").await;
-    b.seat(w.marac, former, true, Some(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())).await;
-    let reply = app.gql(Some("former-member"), "query($id: ID!) { node(id: $id) { id } viewer { clearedBoards { name } } }", json!({ "id": gid(Kind::Action, w.restricted_action) })).await;
+    b.seat(
+        w.marac,
+        former,
+        true,
+        Some(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+    )
+    .await;
+    let reply = app
+        .gql(
+            Some("former-member"),
+            "query($id: ID!) { node(id: $id) { id } viewer { clearedBoards { name } } }",
+            json!({ "id": gid(Kind::Action, w.restricted_action) }),
+        )
+        .await;
     assert!(reply.data()["node"].is_null());
     assert_eq!(reply.data()["viewer"]["clearedBoards"], json!([]));
 }
@@ -159,10 +276,17 @@ async fn email_addresses_are_for_signed_in_callers_only() {
     let app = TestApp::spawn().await;
     let w = World::build(app.db()).await;
     let q = "query($id: ID!) { node(id: $id) { ... on Person { name email } } }";
-    let anon = app.gql(None, q, json!({ "id": gid(Kind::Person, w.lead) })).await;
+    let anon = app
+        .gql(None, q, json!({ "id": gid(Kind::Person, w.lead) }))
+        .await;
     assert!(anon.data()["node"]["email"].is_null());
-    let partner = app.gql(Some(PARTNER), q, json!({ "id": gid(Kind::Person, w.lead) })).await;
-    assert_eq!(partner.data()["node"]["email"], format!("{LEAD}@example.org"));
+    let partner = app
+        .gql(Some(PARTNER), q, json!({ "id": gid(Kind::Person, w.lead) }))
+        .await;
+    assert_eq!(
+        partner.data()["node"]["email"],
+        format!("{LEAD}@example.org")
+    );
 }
 
 #[tokio::test]
@@ -173,10 +297,19 @@ async fn viewer_lists_own_and_organisation_actions() {
     let lead = app.gql(Some(LEAD), q, json!({})).await;
     assert_eq!(lead.data()["viewer"]["myActions"]["totalCount"], 1);
     // The organisation leads the public action and the restricted one; the lead is not cleared.
-    assert_eq!(lead.data()["viewer"]["organisationActions"]["totalCount"], 1);
+    assert_eq!(
+        lead.data()["viewer"]["organisationActions"]["totalCount"],
+        1
+    );
     let cleared = app.gql(Some(CLEARED), q, json!({})).await;
-    assert_eq!(cleared.data()["viewer"]["organisationActions"]["totalCount"], 2);
-    assert_eq!(cleared.data()["viewer"]["seats"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        cleared.data()["viewer"]["organisationActions"]["totalCount"],
+        2
+    );
+    assert_eq!(
+        cleared.data()["viewer"]["seats"].as_array().unwrap().len(),
+        1
+    );
     let anon = app.gql(None, q, json!({})).await;
     assert_eq!(anon.data()["viewer"]["signedIn"], false);
     assert_eq!(anon.data()["viewer"]["myActions"]["totalCount"], 0);

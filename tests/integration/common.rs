@@ -32,13 +32,19 @@ pub struct Reply {
 impl Reply {
     /// `data`, asserting there were no errors.
     pub fn data(&self) -> &Value {
-        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
         &self.body["data"]
     }
 
     /// The `extensions.code` of the first error.
     pub fn error_code(&self) -> &str {
-        self.body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {}", self.body))
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
     }
 }
 
@@ -58,21 +64,40 @@ impl TestApp {
         let (database_url, cleanup) = match std::env::var("CSP_TEST_POSTGRES_URL") {
             Ok(server) if !server.is_empty() => {
                 let server = server.trim_end_matches('/').to_string();
-                let admin = Database::connect(format!("{server}/postgres")).await.expect("connect to PostgreSQL");
-                admin.execute_unprepared(&format!("CREATE DATABASE {unique}")).await.expect("create test database");
+                let admin = Database::connect(format!("{server}/postgres"))
+                    .await
+                    .expect("connect to PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {unique}"))
+                    .await
+                    .expect("create test database");
                 admin.close().await.ok();
-                (format!("{server}/{unique}"), Cleanup::Postgres { server, name: unique })
+                (
+                    format!("{server}/{unique}"),
+                    Cleanup::Postgres {
+                        server,
+                        name: unique,
+                    },
+                )
             }
             _ => {
                 let path = std::env::temp_dir().join(format!("{unique}.db"));
-                (format!("sqlite://{}?mode=rwc", path.display()), Cleanup::Sqlite(path))
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Cleanup::Sqlite(path),
+                )
             }
         };
         let mut config = Config::with_database(database_url.clone());
         config.seed_demo = seed_demo;
         let app = api::startup::build(config).await.expect("start the app");
         let url = format!("http://{}/graphql", app.addr);
-        TestApp { app, url, client: reqwest::Client::new(), cleanup }
+        TestApp {
+            app,
+            url,
+            client: reqwest::Client::new(),
+            cleanup,
+        }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -93,12 +118,21 @@ impl TestApp {
     /// Sends a GraphQL request as `subject` (None: anonymous).
     pub async fn gql(&self, subject: Option<&str>, query: &str, variables: Value) -> Reply {
         let token = subject.map(|s| self.token(s));
-        self.gql_with_token(token.as_deref(), query, variables).await
+        self.gql_with_token(token.as_deref(), query, variables)
+            .await
     }
 
     /// Sends a GraphQL request with a raw bearer token.
-    pub async fn gql_with_token(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
-        let mut request = self.client.post(&self.url).json(&json!({ "query": query, "variables": variables }));
+    pub async fn gql_with_token(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .post(&self.url)
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -122,10 +156,18 @@ impl Drop for TestApp {
                 let (server, name) = (server.clone(), name.clone());
                 // Drop runs inside the test's runtime: drop the database from a thread of its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     rt.block_on(async {
                         let admin = Database::connect(format!("{server}/postgres")).await.ok()?;
-                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
+                        admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await
+                            .ok()?;
                         admin.close().await.ok()
                     })
                 })

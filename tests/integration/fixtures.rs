@@ -28,10 +28,17 @@ fn now() -> chrono::DateTime<Utc> {
 impl<'a> Builder<'a> {
     pub async fn partnership(&self, slug: &str) -> Uuid {
         let id = Uuid::now_v7();
-        partnership::ActiveModel { id: Set(id), slug: Set(slug.into()), name: Set(format!("{slug} CSP")), area: Set(None), created_at: Set(now()), updated_at: Set(now()) }
-            .insert(self.db)
-            .await
-            .unwrap();
+        partnership::ActiveModel {
+            id: Set(id),
+            slug: Set(slug.into()),
+            name: Set(format!("{slug} CSP")),
+            area: Set(None),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
         id
     }
 
@@ -50,10 +57,15 @@ impl<'a> Builder<'a> {
         .await
         .unwrap();
         for p in serves {
-            organisation_partnership::ActiveModel { id: Set(Uuid::now_v7()), organisation_id: Set(id), partnership_id: Set(*p), created_at: Set(now()) }
-                .insert(self.db)
-                .await
-                .unwrap();
+            organisation_partnership::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                organisation_id: Set(id),
+                partnership_id: Set(*p),
+                created_at: Set(now()),
+            }
+            .insert(self.db)
+            .await
+            .unwrap();
         }
         id
     }
@@ -98,7 +110,13 @@ impl<'a> Builder<'a> {
         id
     }
 
-    pub async fn seat(&self, board: Uuid, person: Uuid, cleared: bool, ends_on: Option<NaiveDate>) -> Uuid {
+    pub async fn seat(
+        &self,
+        board: Uuid,
+        person: Uuid,
+        cleared: bool,
+        ends_on: Option<NaiveDate>,
+    ) -> Uuid {
         let id = Uuid::now_v7();
         board_membership::ActiveModel {
             id: Set(id),
@@ -117,7 +135,13 @@ impl<'a> Builder<'a> {
         id
     }
 
-    pub async fn meeting(&self, partnership: Uuid, board: Uuid, day: u32, visibility: Visibility) -> Uuid {
+    pub async fn meeting(
+        &self,
+        partnership: Uuid,
+        board: Uuid,
+        day: u32,
+        visibility: Visibility,
+    ) -> Uuid {
         let id = Uuid::now_v7();
         meeting::ActiveModel {
             id: Set(id),
@@ -138,7 +162,16 @@ impl<'a> Builder<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub async fn agenda_item(&self, partnership: Uuid, board: Uuid, meeting: Uuid, ordinal: i32, title: &str, visibility: Visibility, stub: Option<&str>) -> Uuid {
+    pub async fn agenda_item(
+        &self,
+        partnership: Uuid,
+        board: Uuid,
+        meeting: Uuid,
+        ordinal: i32,
+        title: &str,
+        visibility: Visibility,
+        stub: Option<&str>,
+    ) -> Uuid {
         let id = Uuid::now_v7();
         agenda_item::ActiveModel {
             id: Set(id),
@@ -166,10 +199,18 @@ impl<'a> Builder<'a> {
 
     pub async fn resolution(&self, item: Uuid, text: &str) -> Uuid {
         let id = Uuid::now_v7();
-        resolution::ActiveModel { id: Set(id), agenda_item_id: Set(item), ordinal: Set(1), text: Set(text.into()), owners_initials: Set(Some("PX".into())), created_at: Set(now()), updated_at: Set(now()) }
-            .insert(self.db)
-            .await
-            .unwrap();
+        resolution::ActiveModel {
+            id: Set(id),
+            agenda_item_id: Set(item),
+            ordinal: Set(1),
+            text: Set(text.into()),
+            owners_initials: Set(Some("PX".into())),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
         id
     }
 
@@ -202,7 +243,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    pub async fn update(&self, action: Uuid, author: Option<Uuid>, reported_on: NaiveDate, narrative: &str) -> Uuid {
+    pub async fn update(
+        &self,
+        action: Uuid,
+        author: Option<Uuid>,
+        reported_on: NaiveDate,
+        narrative: &str,
+    ) -> Uuid {
         let id = Uuid::now_v7();
         action_update::ActiveModel {
             id: Set(id),
@@ -221,7 +268,13 @@ impl<'a> Builder<'a> {
         id
     }
 
-    pub async fn review(&self, partnership: Uuid, board: Uuid, pseudonym: &str, status: ReviewStatus) -> Uuid {
+    pub async fn review(
+        &self,
+        partnership: Uuid,
+        board: Uuid,
+        pseudonym: &str,
+        status: ReviewStatus,
+    ) -> Uuid {
         let id = Uuid::now_v7();
         domestic_homicide_review::ActiveModel {
             id: Set(id),
@@ -322,38 +375,126 @@ impl World {
         let partnership = b.partnership("testshire").await;
         let other_partnership = b.partnership("elsewhere").await;
         let police = b.organisation("Test Police", &[partnership]).await;
-        let other_org = b.organisation("Elsewhere Council", &[other_partnership]).await;
+        let other_org = b
+            .organisation("Elsewhere Council", &[other_partnership])
+            .await;
         b.person(police, PARTNER).await;
         let member = b.person(police, MEMBER).await;
         let cleared = b.person(police, CLEARED).await;
         b.person(other_org, OUTSIDER).await;
         let lead = b.person(police, LEAD).await;
 
-        let strategic_board = b.board(partnership, "Strategic Board", Visibility::Public).await;
+        let strategic_board = b
+            .board(partnership, "Strategic Board", Visibility::Public)
+            .await;
         let marac = b.board(partnership, "MARAC", Visibility::Partnership).await;
         b.seat(marac, member, false, None).await;
         b.seat(marac, cleared, true, None).await;
         b.seat(strategic_board, lead, false, None).await;
 
-        let meeting = b.meeting(partnership, strategic_board, 10, Visibility::Public).await;
-        let marac_meeting = b.meeting(partnership, marac, 12, Visibility::Partnership).await;
-        let public_item = b.agenda_item(partnership, strategic_board, meeting, 1, "Community safety update", Visibility::Public, None).await;
-        let public_resolution = b.resolution(public_item, "RESOLVED that the update be noted").await;
-        let stub_item = b
-            .agenda_item(partnership, marac, meeting, 2, &format!("DHR {SECRET} briefing"), Visibility::Restricted, Some("Domestic Homicide Review – RESTRICTED"))
+        let meeting = b
+            .meeting(partnership, strategic_board, 10, Visibility::Public)
             .await;
-        let restricted_resolution = b.resolution(stub_item, &format!("RESOLVED that {SECRET} be escalated")).await;
-        let hidden_item = b.agenda_item(partnership, marac, meeting, 3, &format!("MARAC case {SECRET}"), Visibility::Restricted, None).await;
+        let marac_meeting = b
+            .meeting(partnership, marac, 12, Visibility::Partnership)
+            .await;
+        let public_item = b
+            .agenda_item(
+                partnership,
+                strategic_board,
+                meeting,
+                1,
+                "Community safety update",
+                Visibility::Public,
+                None,
+            )
+            .await;
+        let public_resolution = b
+            .resolution(public_item, "RESOLVED that the update be noted")
+            .await;
+        let stub_item = b
+            .agenda_item(
+                partnership,
+                marac,
+                meeting,
+                2,
+                &format!("DHR {SECRET} briefing"),
+                Visibility::Restricted,
+                Some("Domestic Homicide Review – RESTRICTED"),
+            )
+            .await;
+        let restricted_resolution = b
+            .resolution(stub_item, &format!("RESOLVED that {SECRET} be escalated"))
+            .await;
+        let hidden_item = b
+            .agenda_item(
+                partnership,
+                marac,
+                meeting,
+                3,
+                &format!("MARAC case {SECRET}"),
+                Visibility::Restricted,
+                None,
+            )
+            .await;
 
-        let public_action = b.action(partnership, "Publish the strategy").board(strategic_board).resolution(public_resolution).lead(lead, police).rag(Rag::Green).due(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).insert().await;
-        let partnership_action = b.action(partnership, "Share the problem profile").board(strategic_board).visibility(Visibility::Partnership).rag(Rag::Amber).insert().await;
-        let restricted_action = b.action(partnership, &format!("Safety plan for {SECRET}")).board(marac).visibility(Visibility::Restricted).rag(Rag::Red).lead(cleared, police).insert().await;
+        let public_action = b
+            .action(partnership, "Publish the strategy")
+            .board(strategic_board)
+            .resolution(public_resolution)
+            .lead(lead, police)
+            .rag(Rag::Green)
+            .due(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())
+            .insert()
+            .await;
+        let partnership_action = b
+            .action(partnership, "Share the problem profile")
+            .board(strategic_board)
+            .visibility(Visibility::Partnership)
+            .rag(Rag::Amber)
+            .insert()
+            .await;
+        let restricted_action = b
+            .action(partnership, &format!("Safety plan for {SECRET}"))
+            .board(marac)
+            .visibility(Visibility::Restricted)
+            .rag(Rag::Red)
+            .lead(cleared, police)
+            .insert()
+            .await;
         // Marked public by mistake, but created by a restricted minute: it must stay hidden.
-        let stub_item_action = b.action(partnership, &format!("Escalate {SECRET}")).board(strategic_board).resolution(restricted_resolution).rag(Rag::Red).insert().await;
-        let review = b.review(partnership, marac, SECRET, ReviewStatus::Commissioned).await;
-        let review_action = b.action(partnership, "Review training").board(marac).visibility(Visibility::Public).review(review).rag(Rag::Red).insert().await;
-        b.update(public_action, Some(lead), NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(), "On track").await;
-        b.update(restricted_action, Some(cleared), NaiveDate::from_ymd_opt(2025, 12, 2).unwrap(), &format!("{SECRET} moved")).await;
+        let stub_item_action = b
+            .action(partnership, &format!("Escalate {SECRET}"))
+            .board(strategic_board)
+            .resolution(restricted_resolution)
+            .rag(Rag::Red)
+            .insert()
+            .await;
+        let review = b
+            .review(partnership, marac, SECRET, ReviewStatus::Commissioned)
+            .await;
+        let review_action = b
+            .action(partnership, "Review training")
+            .board(marac)
+            .visibility(Visibility::Public)
+            .review(review)
+            .rag(Rag::Red)
+            .insert()
+            .await;
+        b.update(
+            public_action,
+            Some(lead),
+            NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+            "On track",
+        )
+        .await;
+        b.update(
+            restricted_action,
+            Some(cleared),
+            NaiveDate::from_ymd_opt(2025, 12, 2).unwrap(),
+            &format!("{SECRET} moved"),
+        )
+        .await;
 
         World {
             partnership,

@@ -1,0 +1,64 @@
+//! The embedded demo data set loads and is browsable, with restricted content hidden.
+
+use crate::common::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn both_partnerships_load_with_boards_meetings_minutes_and_actions() {
+    let app = TestApp::with_demo().await;
+    let q = r#"{ partnerships { totalCount edges { node { slug boards(first: 50) { totalCount edges { node { name meetings(first: 1) { edges { node { agendaItems(first: 3) { edges { node { title minuteNumber } } } } } } } } } actions { totalCount } } } }
+               domesticHomicideReviews { totalCount } }"#;
+    let reply = app.gql(None, q, json!({})).await;
+    let data = reply.data();
+    assert_eq!(data["partnerships"]["totalCount"], 2);
+    for edge in data["partnerships"]["edges"].as_array().unwrap() {
+        assert!(
+            edge["node"]["boards"]["totalCount"].as_i64().unwrap() >= 3,
+            "{}",
+            edge["node"]["slug"]
+        );
+        assert!(
+            edge["node"]["actions"]["totalCount"].as_i64().unwrap() >= 20,
+            "{}",
+            edge["node"]["slug"]
+        );
+    }
+    assert_eq!(
+        data["domesticHomicideReviews"]["totalCount"], 0,
+        "DHRs are restricted"
+    );
+    let body = reply.body.to_string();
+    assert!(
+        !body.contains("'Susan'") && !body.contains("Roger"),
+        "no DHR pseudonym in the public view"
+    );
+}
+
+#[tokio::test]
+async fn cleared_demo_members_see_their_dhr_and_others_do_not() {
+    let app = TestApp::with_demo().await;
+    let q = "{ domesticHomicideReviews { edges { node { pseudonym } } } }";
+    let cleared_bromley = app.gql(Some("trevor-lawry"), q, json!({})).await;
+    assert_eq!(
+        cleared_bromley.data()["domesticHomicideReviews"]["edges"][0]["node"]["pseudonym"],
+        "Susan"
+    );
+    let cleared_bd = app.gql(Some("hazel-north-stephens"), q, json!({})).await;
+    assert_eq!(
+        cleared_bd.data()["domesticHomicideReviews"]["edges"][0]["node"]["pseudonym"],
+        "Roger"
+    );
+    for uncleared in [
+        "barbara-godfrey",
+        "luke-baldock",
+        "jordan-reid",
+        "henry-staples",
+    ] {
+        let reply = app.gql(Some(uncleared), q, json!({})).await;
+        assert_eq!(
+            reply.data()["domesticHomicideReviews"]["edges"],
+            json!([]),
+            "{uncleared}"
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Derived views: matters arising, RAG summary groups, attendance rates.
+
+use crate::common::TestApp;
+use crate::fixtures::*;
+use api::ids::Kind;
+use entity::enums::{AttendanceStatus, Visibility};
+use entity::{attendance, person};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::json;
+
+#[tokio::test]
+async fn matters_arising_lists_open_actions_from_earlier_meetings_with_their_latest_update() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let b = Builder { db: app.db() };
+    let next = b
+        .meeting(w.partnership, w.strategic_board, 20, Visibility::Public)
+        .await;
+    let q = r#"query($id: ID!) { node(id: $id) { ... on Meeting { mattersArising { totalCount edges { node {
+        title latestUpdate { narrative } resolution { agendaItem { minuteNumber } } } } } } } }"#;
+    let anon = app
+        .gql(None, q, json!({ "id": gid(Kind::Meeting, next) }))
+        .await;
+    let ma = &anon.data()["node"]["mattersArising"];
+    assert_eq!(ma["totalCount"], 1, "{ma}");
+    assert_eq!(ma["edges"][0]["node"]["title"], "Publish the strategy");
+    assert_eq!(
+        ma["edges"][0]["node"]["latestUpdate"]["narrative"],
+        "On track"
+    );
+    assert_eq!(
+        ma["edges"][0]["node"]["resolution"]["agendaItem"]["minuteNumber"],
+        81
+    );
+    // The action from the restricted minute appears for a cleared member only.
+    let cleared = app
+        .gql(Some(CLEARED), q, json!({ "id": gid(Kind::Meeting, next) }))
+        .await;
+    assert_eq!(cleared.data()["node"]["mattersArising"]["totalCount"], 2);
+    // The meeting that created the actions has no matters arising of its own.
+    let first = app
+        .gql(
+            Some(CLEARED),
+            q,
+            json!({ "id": gid(Kind::Meeting, w.meeting) }),
+        )
+        .await;
+    assert_eq!(first.data()["node"]["mattersArising"]["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn rag_summary_groups_by_board_without_leaking_hidden_groups() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let q = r#"query($p: ID!) { ragSummary(filter: { partnershipId: $p }, groupBy: BOARD) { counts { total } groups { board { name } counts { total red amber green overdue } } } }"#;
+    let partner = app
+        .gql(
+            Some(PARTNER),
+            q,
+            json!({ "p": gid(Kind::Partnership, w.partnership) }),
+        )
+        .await;
+    let groups = partner.data()["ragSummary"]["groups"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0]["board"]["name"], "Strategic Board");
+    assert_eq!(groups[0]["counts"]["total"], 2);
+    assert_eq!(groups[0]["counts"]["overdue"], 1);
+    let cleared = app
+        .gql(
+            Some(CLEARED),
+            q,
+            json!({ "p": gid(Kind::Partnership, w.partnership) }),
+        )
+        .await;
+    let groups = cleared.data()["ragSummary"]["groups"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let marac = groups
+        .iter()
+        .find(|g| g["board"]["name"] == "MARAC")
+        .expect("MARAC group");
+    assert_eq!(marac["counts"]["red"], 2);
+}
+
+#[tokio::test]
+async fn attendance_rate_per_organisation() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let people = person::Entity::find().all(app.db()).await.unwrap();
+    let lead = people
+        .iter()
+        .find(|p| p.subject.as_deref() == Some(LEAD))
+        .unwrap();
+    let partner = people
+        .iter()
+        .find(|p| p.subject.as_deref() == Some(PARTNER))
+        .unwrap();
+    for (who, status) in [
+        (lead.id, AttendanceStatus::Present),
+        (partner.id, AttendanceStatus::Apologies),
+    ] {
+        attendance::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            meeting_id: Set(w.meeting),
+            person_id: Set(who),
+            status: Set(status),
+            substitute_for_id: Set(None),
+            created_at: Set(chrono::Utc::now()),
+            updated_at: Set(chrono::Utc::now()),
+        }
+        .insert(app.db())
+        .await
+        .unwrap();
+    }
+    let q = r#"query($id: ID!) { node(id: $id) { ... on Board { attendanceRates(from: "2025-06-01", to: "2026-06-01") { organisation { name } meetings attended apologies rate } } } }"#;
+    let reply = app
+        .gql(
+            None,
+            q,
+            json!({ "id": gid(Kind::Board, w.strategic_board) }),
+        )
+        .await;
+    let rates = &reply.data()["node"]["attendanceRates"];
+    assert_eq!(rates[0]["organisation"]["name"], "Test Police");
+    assert_eq!(rates[0]["attended"], 1);
+    assert_eq!(rates[0]["apologies"], 1);
+    assert_eq!(rates[0]["rate"], 0.5);
+}
