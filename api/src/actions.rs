@@ -22,7 +22,7 @@ use entity::{
     action, action_update, agenda_item, board, domestic_homicide_review, meeting, organisation,
     partnership, person, priority, resolution,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 use std::collections::BTreeMap;
 
@@ -286,15 +286,17 @@ pub async fn rag_summary(
     select = select
         .column(C::Rag)
         .column(C::Status)
-        .column_as(overdue.clone(), "overdue")
+        .column_as(overdue, "overdue")
         .column_as(Expr::col(C::Id).count(), "n");
     if let Some(col) = group_col {
         select = select.group_by(col);
     }
+    // Group by the output alias: repeating the CASE would bind the date twice, and PostgreSQL
+    // does not treat `$1` and `$2` as the same expression.
     select = select
         .group_by(C::Rag)
         .group_by(C::Status)
-        .group_by(overdue);
+        .group_by(Expr::col(Alias::new("overdue")));
     let rows: Vec<(
         Option<uuid::Uuid>,
         Option<entity::enums::Rag>,

@@ -16,7 +16,7 @@ impl MigrationTrait for Migration {
         fk(&mut t, T, "action_id", "action", false, true);
         fk(&mut t, T, "author_id", "person", true, false);
         t.col(date("reported_on"))
-            .col(string_len_null("period", 32))
+            .col(string_null("period"))
             .col(string_len_null("rag", 32))
             .col(integer_null("percent_complete"))
             .col(text("narrative"))
