@@ -16,8 +16,8 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{AttendanceStatus, MeetingStatus};
 use entity::{
-    attendance, board, board_membership, domestic_homicide_review, indicator, meeting,
-    organisation, partnership, person,
+    attendance, board, board_membership, domestic_homicide_review, meeting, organisation,
+    partnership, person,
 };
 use sea_orm::{ColumnTrait, QueryFilter};
 use std::collections::BTreeMap;
@@ -224,17 +224,8 @@ impl Board {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Indicator>> {
-        let rc = ctx.req()?;
-        let select = access::visible::<indicator::Entity>(&rc.viewer)
-            .filter(indicator::Column::BoardId.eq(self.0.id));
-        connection(
-            &rc.db,
-            select,
-            crate::indicators::indicator_sort(),
-            PageArgs::new(first, after, last, before),
-            Indicator,
-        )
-        .await
+        let args = PageArgs::new(first, after, last, before);
+        crate::indicators::list(ctx, None, Some(self.0.id), args).await
     }
     /// Domestic Homicide Reviews overseen by this board (cleared seats only, until published).
     async fn reviews(

@@ -143,6 +143,24 @@ impl IndicatorReading {
     }
 }
 
+/// Indicators the caller may see, optionally of one partnership or board.
+pub async fn list(
+    ctx: &Context<'_>,
+    partnership: Option<uuid::Uuid>,
+    board: Option<uuid::Uuid>,
+    args: PageArgs,
+) -> ApiResult<Conn<Indicator>> {
+    let rc = ctx.req()?;
+    let mut select = access::visible::<indicator::Entity>(&rc.viewer);
+    if let Some(p) = partnership {
+        select = select.filter(indicator::Column::PartnershipId.eq(p));
+    }
+    if let Some(b) = board {
+        select = select.filter(indicator::Column::BoardId.eq(b));
+    }
+    connection(&rc.db, select, indicator_sort(), args, Indicator).await
+}
+
 /// Root fields of this area.
 #[derive(Default)]
 pub struct IndicatorsQuery;
@@ -161,28 +179,17 @@ impl IndicatorsQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Indicator>> {
-        let rc = ctx.req()?;
-        let mut select = access::visible::<indicator::Entity>(&rc.viewer);
-        if let Some(p) = partnership_id {
-            select = select.filter(indicator::Column::PartnershipId.eq(ids::decode(
-                &p,
-                Kind::Partnership,
-                "partnershipId",
-            )?));
-        }
-        if let Some(b) = board_id {
-            select = select.filter(indicator::Column::BoardId.eq(ids::decode(
-                &b,
-                Kind::Board,
-                "boardId",
-            )?));
-        }
-        connection(
-            &rc.db,
-            select,
-            indicator_sort(),
+        let partnership = partnership_id
+            .map(|p| ids::decode(&p, Kind::Partnership, "partnershipId"))
+            .transpose()?;
+        let board = board_id
+            .map(|b| ids::decode(&b, Kind::Board, "boardId"))
+            .transpose()?;
+        list(
+            ctx,
+            partnership,
+            board,
             PageArgs::new(first, after, last, before),
-            Indicator,
         )
         .await
     }

@@ -4,12 +4,16 @@
 //! only to signed-in callers. No visibility decisions here: reads go through `access`.
 
 use crate::access;
-use crate::actions::{Action, ActionFilter, ActionOrder};
+use crate::actions::{Action, ActionFilter, ActionOrder, RagGroupBy, RagSummary};
 use crate::boards::{Board, BoardMembership};
 use crate::context::CtxExt;
 use crate::error::ApiResult;
 use crate::ids::{self, Kind};
+use crate::indicators::Indicator;
+use crate::meetings::{Meeting, MeetingFilter};
 use crate::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::reviews::Review;
+use crate::strategies::Strategy;
 use crate::types::OrganisationKind;
 use async_graphql::{Context, Object, ID};
 use entity::{board_membership, organisation, organisation_partnership, partnership, person};
@@ -73,6 +77,84 @@ impl Partnership {
             PageArgs::new(first, after, last, before),
         )
         .await
+    }
+    /// Meetings of the partnership's boards that the caller may see, newest first.
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MeetingFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Meeting>> {
+        let filter = MeetingFilter {
+            partnership_id: Some(self.id_gql()),
+            ..filter.unwrap_or_default()
+        };
+        crate::meetings::list(ctx, filter, PageArgs::new(first, after, last, before)).await
+    }
+    /// The partnership's strategies, newest first.
+    async fn strategies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Strategy>> {
+        crate::strategies::list(
+            ctx,
+            Some(self.0.id),
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Performance indicators the caller may see.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Indicator>> {
+        crate::indicators::list(
+            ctx,
+            Some(self.0.id),
+            None,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Domestic Homicide Reviews the caller may see (cleared seats only, until published).
+    async fn domestic_homicide_reviews(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Review>> {
+        crate::reviews::list(
+            ctx,
+            Some(self.0.id),
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Counts by RAG of the partnership's actions the caller may see.
+    async fn rag_summary(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        group_by: Option<RagGroupBy>,
+    ) -> ApiResult<RagSummary> {
+        let filter = ActionFilter {
+            partnership_id: Some(self.id_gql()),
+            ..filter.unwrap_or_default()
+        };
+        crate::actions::rag_summary(ctx, filter, group_by).await
     }
     /// Actions of this partnership the caller may see, filtered and ordered.
     #[allow(clippy::too_many_arguments)]

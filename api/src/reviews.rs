@@ -116,6 +116,20 @@ impl Review {
     }
 }
 
+/// Reviews the caller may see, optionally of one partnership.
+pub async fn list(
+    ctx: &Context<'_>,
+    partnership: Option<uuid::Uuid>,
+    args: PageArgs,
+) -> ApiResult<Conn<Review>> {
+    let rc = ctx.req()?;
+    let mut select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer);
+    if let Some(p) = partnership {
+        select = select.filter(domestic_homicide_review::Column::PartnershipId.eq(p));
+    }
+    connection(&rc.db, select, review_sort(), args, Review).await
+}
+
 /// Root fields of this area.
 #[derive(Default)]
 pub struct ReviewsQuery;
@@ -132,24 +146,9 @@ impl ReviewsQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Review>> {
-        let rc = ctx.req()?;
-        let mut select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer);
-        if let Some(p) = partnership_id {
-            select = select.filter(
-                domestic_homicide_review::Column::PartnershipId.eq(ids::decode(
-                    &p,
-                    Kind::Partnership,
-                    "partnershipId",
-                )?),
-            );
-        }
-        connection(
-            &rc.db,
-            select,
-            review_sort(),
-            PageArgs::new(first, after, last, before),
-            Review,
-        )
-        .await
+        let partnership = partnership_id
+            .map(|p| ids::decode(&p, Kind::Partnership, "partnershipId"))
+            .transpose()?;
+        list(ctx, partnership, PageArgs::new(first, after, last, before)).await
     }
 }

@@ -119,6 +119,25 @@ impl Priority {
     }
 }
 
+/// Strategies the caller may see, newest first, optionally of one partnership.
+pub async fn list(
+    ctx: &Context<'_>,
+    partnership: Option<uuid::Uuid>,
+    args: PageArgs,
+) -> ApiResult<Conn<Strategy>> {
+    let rc = ctx.req()?;
+    let mut select = access::visible::<strategy::Entity>(&rc.viewer);
+    if let Some(p) = partnership {
+        select = select.filter(strategy::Column::PartnershipId.eq(p));
+    }
+    let sort = Sort::desc(
+        strategy::Column::PeriodStart,
+        strategy::Column::Id,
+        SortType::Date,
+    );
+    connection(&rc.db, select, sort, args, Strategy).await
+}
+
 /// Root fields of this area.
 #[derive(Default)]
 pub struct StrategiesQuery;
@@ -135,27 +154,9 @@ impl StrategiesQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Strategy>> {
-        let rc = ctx.req()?;
-        let mut select = access::visible::<strategy::Entity>(&rc.viewer);
-        if let Some(p) = partnership_id {
-            select = select.filter(strategy::Column::PartnershipId.eq(ids::decode(
-                &p,
-                Kind::Partnership,
-                "partnershipId",
-            )?));
-        }
-        let sort = Sort::desc(
-            strategy::Column::PeriodStart,
-            strategy::Column::Id,
-            SortType::Date,
-        );
-        connection(
-            &rc.db,
-            select,
-            sort,
-            PageArgs::new(first, after, last, before),
-            Strategy,
-        )
-        .await
+        let partnership = partnership_id
+            .map(|p| ids::decode(&p, Kind::Partnership, "partnershipId"))
+            .transpose()?;
+        list(ctx, partnership, PageArgs::new(first, after, last, before)).await
     }
 }
