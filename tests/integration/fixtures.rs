@@ -331,10 +331,6 @@ impl ActionBuilder<'_> {
         self.model.rag = Set(Some(rag));
         self
     }
-    pub fn status(mut self, s: ActionStatus) -> Self {
-        self.model.status = Set(s);
-        self
-    }
     pub fn due(mut self, d: NaiveDate) -> Self {
         self.model.due_date = Set(Some(d));
         self
@@ -347,18 +343,14 @@ impl ActionBuilder<'_> {
 /// A partnership with one record at each visibility level and the callers that matter.
 pub struct World {
     pub partnership: Uuid,
-    pub other_partnership: Uuid,
     pub police: Uuid,
     pub strategic_board: Uuid,
     pub marac: Uuid,
     pub meeting: Uuid,
-    pub marac_meeting: Uuid,
-    pub public_item: Uuid,
     pub stub_item: Uuid,
     pub hidden_item: Uuid,
     pub restricted_resolution: Uuid,
     pub public_action: Uuid,
-    pub partnership_action: Uuid,
     pub restricted_action: Uuid,
     pub stub_item_action: Uuid,
     pub review: Uuid,
@@ -395,8 +387,7 @@ impl World {
         let meeting = b
             .meeting(partnership, strategic_board, 10, Visibility::Public)
             .await;
-        let marac_meeting = b
-            .meeting(partnership, marac, 12, Visibility::Partnership)
+        b.meeting(partnership, marac, 12, Visibility::Partnership)
             .await;
         let public_item = b
             .agenda_item(
@@ -447,8 +438,7 @@ impl World {
             .due(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())
             .insert()
             .await;
-        let partnership_action = b
-            .action(partnership, "Share the problem profile")
+        b.action(partnership, "Share the problem profile")
             .board(strategic_board)
             .visibility(Visibility::Partnership)
             .rag(Rag::Amber)
@@ -498,18 +488,14 @@ impl World {
 
         World {
             partnership,
-            other_partnership,
             police,
             strategic_board,
             marac,
             meeting,
-            marac_meeting,
-            public_item,
             stub_item,
             hidden_item,
             restricted_resolution,
             public_action,
-            partnership_action,
             restricted_action,
             stub_item_action,
             review,
