@@ -8,6 +8,7 @@
 use crate::config::JwtConfig;
 use crate::error::ApiError;
 use chrono::Utc;
+use entity::enums::MembershipRole;
 use entity::{board, board_membership, organisation_partnership, person};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
@@ -126,6 +127,8 @@ pub struct Viewer {
     pub cleared_boards: BTreeSet<Uuid>,
     /// Boards where the caller holds a current seat (cleared or not).
     pub seats: BTreeSet<Uuid>,
+    /// Boards where the caller is chair, joint chair, vice-chair or secretary.
+    pub officer_boards: BTreeSet<Uuid>,
 }
 
 impl Viewer {
@@ -166,10 +169,11 @@ impl Viewer {
                     .add(board_membership::Column::EndsOn.is_null())
                     .add(board_membership::Column::EndsOn.gte(today)),
             );
-        let seats: Vec<(Uuid, bool)> = board_membership::Entity::find()
+        let seats: Vec<(Uuid, bool, MembershipRole)> = board_membership::Entity::find()
             .select_only()
             .column(board_membership::Column::BoardId)
             .column(board_membership::Column::RestrictedClearance)
+            .column(board_membership::Column::Role)
             .filter(current)
             .into_tuple()
             .all(db)
@@ -199,8 +203,17 @@ impl Viewer {
         };
         viewer.partnerships.extend(served);
         viewer.partnerships.extend(seat_partnerships);
-        for (board_id, cleared) in seats {
+        for (board_id, cleared, role) in seats {
             viewer.seats.insert(board_id);
+            match role {
+                MembershipRole::Chair
+                | MembershipRole::JointChair
+                | MembershipRole::ViceChair
+                | MembershipRole::Secretary => {
+                    viewer.officer_boards.insert(board_id);
+                }
+                MembershipRole::Member | MembershipRole::Adviser | MembershipRole::Observer => {}
+            }
             if cleared {
                 viewer.cleared_boards.insert(board_id);
             }

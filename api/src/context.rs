@@ -15,13 +15,20 @@ pub struct RequestContext {
     pub viewer: Arc<Viewer>,
     pub db: DatabaseConnection,
     pub loader: DataLoader<Batch>,
+    /// Why the caller says they are accessing records (`X-Access-Purpose`), for the audit log.
+    pub purpose: Option<String>,
 }
 
 impl RequestContext {
-    pub fn new(viewer: Viewer, db: DatabaseConnection) -> Self {
+    pub fn new(viewer: Viewer, db: DatabaseConnection, purpose: Option<String>) -> Self {
         let viewer = Arc::new(viewer);
         let loader = crate::loaders::new_loader(viewer.clone(), db.clone());
-        RequestContext { viewer, db, loader }
+        RequestContext {
+            viewer,
+            db,
+            loader,
+            purpose,
+        }
     }
 
     /// A visible row of `E` by id, batched with the other loads of the request.

@@ -2,6 +2,7 @@
 //! and `nodes(ids)`, and the extension that gives every error an `extensions.code`.
 
 use crate::access;
+use crate::actions::writes::ActionsMutation;
 use crate::actions::{Action, ActionUpdate, ActionsQuery};
 use crate::boards::{Board, BoardMembership, BoardsQuery};
 use crate::context::{CtxExt, RequestContext};
@@ -161,17 +162,25 @@ pub struct QueryRoot(
     ReviewsQuery,
 );
 
+/// The mutation root: only merges the areas.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(ActionsMutation);
+
 /// The schema type.
-pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema with its limits and the error-code extension.
 pub fn build_schema() -> ApiSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .register_output_type::<Node>()
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .extension(ErrorCodes)
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .register_output_type::<Node>()
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .extension(ErrorCodes)
+    .finish()
 }
 
 /// The SDL, as checked in to `schema.graphql`.

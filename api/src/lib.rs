@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod audit;
 pub mod auth;
 pub mod boards;
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod loaders;
 pub mod meetings;
 pub mod pagination;
 pub mod partners;
+pub mod policy;
 pub mod reviews;
 pub mod search;
 pub mod seed;

@@ -364,6 +364,7 @@ async fn load_one<C: ConnectionTrait>(
             email: Set(p.email),
             subject: Set(Some(p.subject.unwrap_or_else(|| p.key.clone()))),
             active: Set(true),
+            organisation_editor: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -616,6 +617,8 @@ async fn load_one<C: ConnectionTrait>(
             status: Set(a.status),
             visibility: Set(a.visibility),
             version: Set(1),
+            status_reason: Set(None),
+            missed_reason: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

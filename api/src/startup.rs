@@ -161,8 +161,12 @@ async fn shutdown_signal() {
     }
 }
 
-/// The caller, from the `Authorization` header: the only place a token is read.
-pub struct Caller(pub Viewer);
+/// Longest purpose a caller may state.
+pub const MAX_PURPOSE_LEN: usize = 200;
+
+/// The caller, from the `Authorization` header (the only place a token is read), and the purpose
+/// they state for the audit log in `X-Access-Purpose`.
+pub struct Caller(pub Viewer, pub Option<String>);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Response;
@@ -171,8 +175,21 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let purpose = match parts.headers.get("x-access-purpose") {
+            None => None,
+            Some(v) => {
+                let text = v.to_str().map(str::trim).unwrap_or("");
+                if text.is_empty() || text.chars().count() > MAX_PURPOSE_LEN {
+                    return Err(error_response(
+                        StatusCode::BAD_REQUEST,
+                        ApiError::bad_input("X-Access-Purpose", format!("X-Access-Purpose must be 1 to {MAX_PURPOSE_LEN} printable characters")),
+                    ));
+                }
+                Some(text.to_string())
+            }
+        };
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Caller(Viewer::anonymous()));
+            return Ok(Caller(Viewer::anonymous(), purpose));
         };
         let token = value
             .to_str()
@@ -195,7 +212,7 @@ impl FromRequestParts<AppState> for Caller {
                 ApiError::Unauthenticated(_) => unauthenticated(e),
                 other => error_response(StatusCode::SERVICE_UNAVAILABLE, other),
             })?;
-        Ok(Caller(viewer))
+        Ok(Caller(viewer, purpose))
     }
 }
 
@@ -218,9 +235,10 @@ fn unauthenticated(err: ApiError) -> Response {
 }
 
 async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> GraphQLResponse {
-    let request = request
-        .into_inner()
-        .data(RequestContext::new(caller.0, state.db.clone()));
+    let request =
+        request
+            .into_inner()
+            .data(RequestContext::new(caller.0, state.db.clone(), caller.1));
     state.schema.execute(request).await.into()
 }
 

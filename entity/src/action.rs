@@ -1,5 +1,5 @@
 //! Something someone must do: from a resolution, a strategy priority, a DHR action plan, or none.
-use crate::enums::{ActionStatus, Rag, Visibility};
+use crate::enums::{ActionStatus, MissedReason, Rag, Visibility};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -28,6 +28,11 @@ pub struct Model {
     pub rag: Option<Rag>,
     pub status: ActionStatus,
     pub visibility: Visibility,
+    /// Why the action was cancelled.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub status_reason: Option<String>,
+    /// Why the due date was missed.
+    pub missed_reason: Option<MissedReason>,
     /// Optimistic-locking counter: bumped by every write.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -97,3 +97,8 @@ string_enum!(
         ReportSubmitted = "report_submitted", HomeOfficeQa = "home_office_qa", Published = "published",
     }
 );
+
+string_enum!(
+    /// Why an action missed its due date, in the words MARAC minutes use.
+    MissedReason { ChangeInCircumstance = "change_in_circumstance", AgencyHasNotUndertaken = "agency_has_not_undertaken" }
+);

@@ -17,6 +17,8 @@ pub struct Model {
     pub subject: Option<String>,
     /// Inactive people cannot sign in.
     pub active: bool,
+    /// May update progress on any action its organisation leads.
+    pub organisation_editor: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

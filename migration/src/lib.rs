@@ -28,6 +28,8 @@ mod m20261123_000017_create_action_update;
 mod m20261123_000018_create_indicator;
 mod m20261123_000019_create_indicator_reading;
 mod m20261123_000020_create_audit_log;
+mod m20261123_000021_add_person_organisation_editor;
+mod m20261123_000022_add_action_status_reason;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -56,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000018_create_indicator::Migration),
             Box::new(m20261123_000019_create_indicator_reading::Migration),
             Box::new(m20261123_000020_create_audit_log::Migration),
+            Box::new(m20261123_000021_add_person_organisation_editor::Migration),
+            Box::new(m20261123_000022_add_action_status_reason::Migration),
         ]
     }
 }

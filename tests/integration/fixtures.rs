@@ -81,6 +81,7 @@ impl<'a> Builder<'a> {
             email: Set(Some(format!("{subject}@example.org"))),
             subject: Set(Some(subject.into())),
             active: Set(true),
+            organisation_editor: Set(false),
             created_at: Set(now()),
             updated_at: Set(now()),
         }
@@ -237,6 +238,8 @@ impl<'a> Builder<'a> {
                 status: Set(ActionStatus::Open),
                 visibility: Set(Visibility::Public),
                 version: Set(1),
+                status_reason: Set(None),
+                missed_reason: Set(None),
                 created_at: Set(now()),
                 updated_at: Set(now()),
             },

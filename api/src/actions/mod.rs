@@ -401,6 +401,14 @@ impl Action {
     async fn classification(&self) -> SecurityMarking {
         self.0.visibility.into()
     }
+    /// Why the action was cancelled.
+    async fn status_reason(&self) -> Option<&str> {
+        self.0.status_reason.as_deref()
+    }
+    /// Why the due date was missed, when recorded.
+    async fn missed_reason(&self) -> Option<writes::MissedReason> {
+        self.0.missed_reason.map(Into::into)
+    }
     /// Optimistic-locking version: send it back with an update.
     async fn version(&self) -> i32 {
         self.0.version
@@ -593,3 +601,5 @@ impl ActionsQuery {
         rag_summary(ctx, filter.unwrap_or_default(), group_by).await
     }
 }
+
+pub mod writes;

@@ -1,0 +1,402 @@
+//! Writes to actions: progress updates, completion, cancellation, missed-deadline reasons.
+//!
+//! Every write is one transaction that
+//! 1. loads the action through `access` (invisible = NOT_FOUND, same as missing),
+//! 2. asks `policy` whether the caller may do this (no = FORBIDDEN, audited),
+//! 3. checks the state and the caller's `expectedVersion` (stale = CONFLICT with the current one),
+//! 4. changes the row with `WHERE id = ? AND version = ?`, so a concurrent writer that got there
+//!    first makes this one fail instead of being silently overwritten,
+//! 5. appends history and an audit row, and commits. Any error rolls everything back.
+
+use super::Action;
+use crate::access;
+use crate::audit::{self, Entry, Outcome};
+use crate::context::{CtxExt, RequestContext};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{self, Kind};
+use crate::policy::{self, ActionPermission};
+use crate::types::Rag;
+use async_graphql::{Context, Enum, InputObject, Object, ID};
+use chrono::{NaiveDate, Utc};
+use entity::enums::{ActionStatus, MissedReason as DbMissedReason};
+use entity::{action, action_update};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+/// Longest narrative accepted in one update.
+pub const MAX_NARRATIVE_LEN: usize = 10_000;
+/// Longest reporting period label ("2023/24 Q2").
+pub const MAX_PERIOD_LEN: usize = 100;
+
+/// A progress report on an action.
+#[derive(InputObject)]
+pub struct UpdateActionProgressInput {
+    pub action_id: ID,
+    /// The `version` the caller last saw; a stale version is refused with CONFLICT.
+    pub expected_version: i32,
+    pub rag: Option<Rag>,
+    /// 0–100.
+    pub percent_complete: i32,
+    pub narrative: String,
+    /// Reporting period ("2023/24 Q2").
+    pub period: Option<String>,
+    /// Date of the report; today when omitted.
+    pub reported_on: Option<NaiveDate>,
+}
+
+/// Completion or cancellation of an action.
+#[derive(InputObject)]
+pub struct CloseActionInput {
+    pub action_id: ID,
+    pub expected_version: i32,
+    /// Required when cancelling; recorded in the history when completing.
+    pub reason: Option<String>,
+}
+
+/// Why an action missed its due date, in the words MARAC minutes use.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum MissedReason {
+    ChangeInCircumstance,
+    AgencyHasNotUndertaken,
+}
+
+impl From<DbMissedReason> for MissedReason {
+    fn from(r: DbMissedReason) -> Self {
+        match r {
+            DbMissedReason::ChangeInCircumstance => MissedReason::ChangeInCircumstance,
+            DbMissedReason::AgencyHasNotUndertaken => MissedReason::AgencyHasNotUndertaken,
+        }
+    }
+}
+
+impl From<MissedReason> for DbMissedReason {
+    fn from(r: MissedReason) -> Self {
+        match r {
+            MissedReason::ChangeInCircumstance => DbMissedReason::ChangeInCircumstance,
+            MissedReason::AgencyHasNotUndertaken => DbMissedReason::AgencyHasNotUndertaken,
+        }
+    }
+}
+
+/// Records why an overdue action missed its due date.
+#[derive(InputObject)]
+pub struct RecordMissedReasonInput {
+    pub action_id: ID,
+    pub expected_version: i32,
+    pub reason: MissedReason,
+}
+
+fn check_text(field: &str, value: &str, max: usize) -> ApiResult<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::bad_input(
+            field,
+            format!("`{field}` must not be empty"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::bad_input(
+            field,
+            format!("`{field}` must be at most {max} characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Loads the action for a write, checking visibility, permission, state and version.
+async fn load_for_write(
+    rc: &RequestContext,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    expected_version: i32,
+    permission: ActionPermission,
+    operation: &str,
+) -> ApiResult<action::Model> {
+    let action = access::visible::<action::Entity>(&rc.viewer)
+        .filter(action::Column::Id.eq(id))
+        .one(txn)
+        .await?
+        .ok_or(ApiError::NotFound("action"))?;
+    if !policy::may(&rc.viewer, permission, &action) {
+        let entry = Entry {
+            operation,
+            entity_type: "action",
+            entity_id: Some(action.id),
+            partnership_id: Some(action.partnership_id),
+            outcome: Outcome::Denied,
+            detail: None,
+        };
+        // Recorded outside the (to be rolled back) transaction, so the refusal is kept.
+        audit::record(&rc.db, &rc.viewer, rc.purpose.as_deref(), entry).await?;
+        return Err(ApiError::Forbidden(format!(
+            "you may not {} this action",
+            operation_verb(permission)
+        )));
+    }
+    if action.status != ActionStatus::Open {
+        return Err(ApiError::bad_input(
+            "actionId",
+            "the action is closed (completed or cancelled) and cannot be changed",
+        ));
+    }
+    if action.version != expected_version {
+        return Err(stale(action.version));
+    }
+    Ok(action)
+}
+
+fn operation_verb(permission: ActionPermission) -> &'static str {
+    match permission {
+        ActionPermission::UpdateProgress => "update progress on",
+        ActionPermission::Complete => "complete",
+        ActionPermission::Cancel => "cancel",
+        ActionPermission::RecordMissedReason => "record a missed-deadline reason on",
+    }
+}
+
+fn stale(current: i32) -> ApiError {
+    ApiError::Conflict(format!(
+        "the action has changed since you read it: the current version is {current}"
+    ))
+}
+
+/// Bumps the version with `WHERE version = expected`; zero rows means a concurrent writer won.
+async fn bump(
+    txn: &DatabaseTransaction,
+    action: &action::Model,
+    changes: action::ActiveModel,
+) -> ApiResult<action::Model> {
+    let mut changes = changes;
+    changes.updated_at = Set(Utc::now());
+    let result = action::Entity::update_many()
+        .set(changes)
+        .col_expr(
+            action::Column::Version,
+            Expr::col(action::Column::Version).add(1),
+        )
+        .filter(action::Column::Id.eq(action.id))
+        .filter(action::Column::Version.eq(action.version))
+        .exec(txn)
+        .await?;
+    let current = action::Entity::find_by_id(action.id)
+        .one(txn)
+        .await?
+        .ok_or(ApiError::NotFound("action"))?;
+    if result.rows_affected == 0 {
+        return Err(stale(current.version));
+    }
+    Ok(current)
+}
+
+async fn append_history(
+    txn: &DatabaseTransaction,
+    rc: &RequestContext,
+    action: &action::Model,
+    period: Option<String>,
+    reported_on: Option<NaiveDate>,
+    narrative: String,
+) -> ApiResult<()> {
+    action_update::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        action_id: Set(action.id),
+        author_id: Set(rc.viewer.person_id()),
+        reported_on: Set(reported_on.unwrap_or_else(|| Utc::now().date_naive())),
+        period: Set(period),
+        rag: Set(action.rag),
+        percent_complete: Set(Some(action.percent_complete)),
+        narrative: Set(narrative),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+async fn audit_write(
+    txn: &DatabaseTransaction,
+    rc: &RequestContext,
+    operation: &str,
+    action: &action::Model,
+) -> ApiResult<()> {
+    let entry = Entry {
+        operation,
+        entity_type: "action",
+        entity_id: Some(action.id),
+        partnership_id: Some(action.partnership_id),
+        outcome: Outcome::Allowed,
+        detail: Some(format!("version {}", action.version)),
+    };
+    audit::record(txn, &rc.viewer, rc.purpose.as_deref(), entry).await
+}
+
+/// Appends a progress update and sets the action's RAG and percent complete.
+pub async fn update_progress(
+    rc: &RequestContext,
+    input: UpdateActionProgressInput,
+) -> ApiResult<action::Model> {
+    let id = ids::decode(&input.action_id, Kind::Action, "actionId")?;
+    if !(0..=100).contains(&input.percent_complete) {
+        return Err(ApiError::bad_input(
+            "percentComplete",
+            "`percentComplete` must be between 0 and 100",
+        ));
+    }
+    let narrative = check_text("narrative", &input.narrative, MAX_NARRATIVE_LEN)?;
+    let period = input
+        .period
+        .as_deref()
+        .map(|p| check_text("period", p, MAX_PERIOD_LEN))
+        .transpose()?;
+    let txn = rc.db.begin().await?;
+    let action = load_for_write(
+        rc,
+        &txn,
+        id,
+        input.expected_version,
+        ActionPermission::UpdateProgress,
+        "updateActionProgress",
+    )
+    .await?;
+    let changes = action::ActiveModel {
+        rag: Set(input.rag.map(Into::into)),
+        percent_complete: Set(input.percent_complete),
+        ..Default::default()
+    };
+    let updated = bump(&txn, &action, changes).await?;
+    append_history(&txn, rc, &updated, period, input.reported_on, narrative).await?;
+    audit_write(&txn, rc, "updateActionProgress", &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Completes or cancels an action; the closing note goes into the history.
+pub async fn close(
+    rc: &RequestContext,
+    input: CloseActionInput,
+    status: ActionStatus,
+) -> ApiResult<action::Model> {
+    let id = ids::decode(&input.action_id, Kind::Action, "actionId")?;
+    let (permission, operation) = match status {
+        ActionStatus::Completed => (ActionPermission::Complete, "completeAction"),
+        ActionStatus::Cancelled => (ActionPermission::Cancel, "cancelAction"),
+        ActionStatus::Open => {
+            return Err(ApiError::bad_input(
+                "status",
+                "an action cannot be reopened this way",
+            ))
+        }
+    };
+    let reason = match (&input.reason, status) {
+        (Some(r), _) => Some(check_text("reason", r, MAX_NARRATIVE_LEN)?),
+        (None, ActionStatus::Cancelled) => {
+            return Err(ApiError::bad_input(
+                "reason",
+                "a reason is required to cancel an action",
+            ))
+        }
+        (None, _) => None,
+    };
+    let txn = rc.db.begin().await?;
+    let action =
+        load_for_write(rc, &txn, id, input.expected_version, permission, operation).await?;
+    let mut changes = action::ActiveModel {
+        status: Set(status),
+        ..Default::default()
+    };
+    if status == ActionStatus::Completed {
+        changes.percent_complete = Set(100);
+    } else {
+        changes.status_reason = Set(reason.clone());
+    }
+    let updated = bump(&txn, &action, changes).await?;
+    let narrative = match (status, reason) {
+        (ActionStatus::Cancelled, Some(r)) => format!("Cancelled: {r}"),
+        (_, Some(r)) => format!("Completed: {r}"),
+        (_, None) => "Completed.".to_string(),
+    };
+    append_history(&txn, rc, &updated, None, None, narrative).await?;
+    audit_write(&txn, rc, operation, &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Records why an action missed its due date (only once it is overdue).
+pub async fn record_missed_reason(
+    rc: &RequestContext,
+    input: RecordMissedReasonInput,
+) -> ApiResult<action::Model> {
+    let id = ids::decode(&input.action_id, Kind::Action, "actionId")?;
+    let txn = rc.db.begin().await?;
+    let action = load_for_write(
+        rc,
+        &txn,
+        id,
+        input.expected_version,
+        ActionPermission::RecordMissedReason,
+        "recordMissedReason",
+    )
+    .await?;
+    if !action.due_date.is_some_and(|d| d < Utc::now().date_naive()) {
+        return Err(ApiError::bad_input(
+            "actionId",
+            "the action is not past its due date",
+        ));
+    }
+    let changes = action::ActiveModel {
+        missed_reason: Set(Some(input.reason.into())),
+        ..Default::default()
+    };
+    let updated = bump(&txn, &action, changes).await?;
+    audit_write(&txn, rc, "recordMissedReason", &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Mutations of this area.
+#[derive(Default)]
+pub struct ActionsMutation;
+
+#[Object]
+impl ActionsMutation {
+    /// Appends a progress update (lead person or an editor of the lead organisation). Send the
+    /// `version` you last saw as `expectedVersion`; if someone else updated the action since,
+    /// the result is CONFLICT and nothing is written.
+    async fn update_action_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateActionProgressInput,
+    ) -> ApiResult<Action> {
+        update_progress(ctx.req()?, input).await.map(Action)
+    }
+
+    /// Marks an action completed (lead, organisation editor, or an officer of the owning board).
+    async fn complete_action(
+        &self,
+        ctx: &Context<'_>,
+        input: CloseActionInput,
+    ) -> ApiResult<Action> {
+        close(ctx.req()?, input, ActionStatus::Completed)
+            .await
+            .map(Action)
+    }
+
+    /// Cancels an action with a reason (chair, vice-chair or secretary of the owning board).
+    async fn cancel_action(&self, ctx: &Context<'_>, input: CloseActionInput) -> ApiResult<Action> {
+        close(ctx.req()?, input, ActionStatus::Cancelled)
+            .await
+            .map(Action)
+    }
+
+    /// Records why an overdue action missed its due date; matters arising shows it.
+    async fn record_missed_reason(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordMissedReasonInput,
+    ) -> ApiResult<Action> {
+        record_missed_reason(ctx.req()?, input).await.map(Action)
+    }
+}

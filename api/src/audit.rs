@@ -1,0 +1,62 @@
+//! The audit log: who did or read what, when, with what outcome and stated purpose.
+//!
+//! Rows are only ever inserted; no API path updates or deletes them. A successful write records
+//! its row inside the write's own transaction, so the audit row and the change land together or
+//! not at all. A refused write records its row on its own after the rollback.
+
+use crate::auth::Viewer;
+use crate::error::ApiResult;
+use chrono::Utc;
+use entity::audit_log;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use uuid::Uuid;
+
+/// Outcome of an audited operation.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// One audit entry.
+pub struct Entry<'a> {
+    pub operation: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<Uuid>,
+    pub partnership_id: Option<Uuid>,
+    pub outcome: Outcome,
+    pub detail: Option<String>,
+}
+
+/// Appends an entry for the caller.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    purpose: Option<&str>,
+    entry: Entry<'_>,
+) -> ApiResult<()> {
+    audit_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        occurred_at: Set(Utc::now()),
+        person_id: Set(viewer.person_id()),
+        partnership_id: Set(entry.partnership_id),
+        operation: Set(entry.operation.to_string()),
+        entity_type: Set(entry.entity_type.to_string()),
+        entity_id: Set(entry.entity_id),
+        outcome: Set(entry.outcome.as_str().to_string()),
+        purpose: Set(purpose.map(str::to_string)),
+        detail: Set(entry.detail),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Who may change what: one exhaustive table from a caller's standing towards a record to the
+//! operations that standing permits.
+//!
+//! Seeing a record is decided by `access` (a write starts by loading the record through it, so an
+//! invisible record is NOT_FOUND exactly as a missing one). This module only answers "may this
+//! caller, who can see the record, do this to it?" — a "no" is FORBIDDEN. The `match` has no
+//! catch-all arm: a new permission or standing forces a decision for every pair.
+
+use crate::auth::Viewer;
+use entity::action;
+
+/// What a caller wants to do to an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionPermission {
+    /// Append a progress update (RAG, percent, narrative).
+    UpdateProgress,
+    /// Mark the action completed.
+    Complete,
+    /// Cancel the action with a reason.
+    Cancel,
+    /// Record why a due date was missed.
+    RecordMissedReason,
+}
+
+/// A caller's relation to an action; one caller may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionStanding {
+    /// The action's lead person.
+    Lead,
+    /// An editor of the action's lead organisation.
+    OrganisationEditor,
+    /// Chair, joint chair, vice-chair or secretary of the owning board.
+    BoardOfficer,
+}
+
+/// The policy table.
+fn permits(standing: ActionStanding, permission: ActionPermission) -> bool {
+    use ActionPermission as P;
+    use ActionStanding as S;
+    match (standing, permission) {
+        (S::Lead, P::UpdateProgress) => true,
+        (S::Lead, P::Complete) => true,
+        (S::Lead, P::Cancel) => false,
+        (S::Lead, P::RecordMissedReason) => true,
+        (S::OrganisationEditor, P::UpdateProgress) => true,
+        (S::OrganisationEditor, P::Complete) => true,
+        (S::OrganisationEditor, P::Cancel) => false,
+        (S::OrganisationEditor, P::RecordMissedReason) => true,
+        (S::BoardOfficer, P::UpdateProgress) => false,
+        (S::BoardOfficer, P::Complete) => true,
+        (S::BoardOfficer, P::Cancel) => true,
+        (S::BoardOfficer, P::RecordMissedReason) => true,
+    }
+}
+
+/// The caller's standings towards an action, from the database-derived viewer.
+pub fn standings(viewer: &Viewer, action: &action::Model) -> Vec<ActionStanding> {
+    let Some(person) = &viewer.person else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if action.lead_person_id == Some(person.id) {
+        out.push(ActionStanding::Lead);
+    }
+    if person.organisation_editor && action.lead_organisation_id == Some(person.organisation_id) {
+        out.push(ActionStanding::OrganisationEditor);
+    }
+    if action
+        .board_id
+        .is_some_and(|b| viewer.officer_boards.contains(&b))
+    {
+        out.push(ActionStanding::BoardOfficer);
+    }
+    out
+}
+
+/// Whether the caller may do `permission` to `action`.
+pub fn may(viewer: &Viewer, permission: ActionPermission, action: &action::Model) -> bool {
+    standings(viewer, action)
+        .into_iter()
+        .any(|s| permits(s, permission))
+}
