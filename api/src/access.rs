@@ -98,8 +98,10 @@ pub fn is_redacted(viewer: &Viewer, item: &agenda_item::Model) -> bool {
     item.visibility == Visibility::Restricted && !viewer.is_cleared_on(item.board_id)
 }
 
-/// What a viewer who is not cleared sees of a restricted item: its number, the stub title and
-/// that it is restricted. Everything else is blanked here, before any resolver sees the row.
+/// What a viewer who is not cleared sees of a restricted item: its number (agenda number and
+/// running minute number, as printed in the public minutes), the stub title and that it is
+/// restricted. Everything else is blanked here, before any resolver sees the row; the item type
+/// is hidden by the GraphQL type, which asks [`is_redacted`].
 pub fn redact_agenda_item(viewer: &Viewer, item: agenda_item::Model) -> agenda_item::Model {
     if !is_redacted(viewer, &item) {
         return item;
@@ -141,7 +143,20 @@ scoped!(priority, |_viewer| priority::Entity::find());
 
 scoped!(board, |viewer| {
     use board::Column as C;
-    board::Entity::find().filter(marking(viewer, C::Visibility, C::PartnershipId, C::Id))
+    // One level up is enough to keep a hidden parent from being confirmed through its children;
+    // a full ancestor walk would make this scope recursive.
+    let parents = board::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(marking(viewer, C::Visibility, C::PartnershipId, C::Id))
+        .into_query();
+    board::Entity::find()
+        .filter(marking(viewer, C::Visibility, C::PartnershipId, C::Id))
+        .filter(
+            Condition::any()
+                .add(C::ParentId.is_null())
+                .add(C::ParentId.in_subquery(parents)),
+        )
 });
 
 scoped!(board_membership, |viewer| {
@@ -183,11 +198,18 @@ scoped!(resolution, |viewer| {
 
 scoped!(domestic_homicide_review, |viewer| {
     use domestic_homicide_review::Column as C;
-    domestic_homicide_review::Entity::find().filter(
-        Condition::any()
-            .add(in_set(C::BoardId, &viewer.cleared_boards))
-            .add(C::Status.eq(ReviewStatus::Published)),
-    )
+    domestic_homicide_review::Entity::find()
+        .filter(within::<board::Entity, _>(C::BoardId, viewer))
+        .filter(
+            Condition::any()
+                .add(in_set(C::BoardId, &viewer.cleared_boards))
+                .add(
+                    // Published: then, and only then, the stored marking decides.
+                    Condition::all()
+                        .add(C::Status.eq(ReviewStatus::Published))
+                        .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId)),
+                ),
+        )
 });
 
 scoped!(action, |viewer| {

@@ -268,15 +268,15 @@ async fn attendance_rates(
 ) -> ApiResult<Vec<AttendanceRate>> {
     let rc = ctx.req()?;
     let to = to.unwrap_or_else(|| Utc::now().date_naive());
-    let from = from.unwrap_or_else(|| to - chrono::Duration::days(365));
+    let from = match from {
+        Some(from) => from,
+        None => crate::dates::days_before(to, 365, "to")?,
+    };
     if from > to {
         return Err(ApiError::bad_input("from", "`from` must not be after `to`"));
     }
-    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let end = (to + chrono::Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
+    let start = crate::dates::start_of(from);
+    let end = crate::dates::end_of(to, "to")?;
     let meetings: Vec<uuid::Uuid> = access::visible::<meeting::Entity>(&rc.viewer)
         .filter(meeting::Column::BoardId.eq(board_id))
         .filter(meeting::Column::Status.eq(MeetingStatus::Held))
@@ -372,9 +372,14 @@ impl BoardMembership {
         let today = Utc::now().date_naive();
         self.0.starts_on.is_none_or(|d| d <= today) && self.0.ends_on.is_none_or(|d| d >= today)
     }
-    /// Whether the seat carries clearance for the board's restricted items.
-    async fn restricted_clearance(&self) -> bool {
-        self.0.restricted_clearance
+    /// Whether the seat carries clearance for the board's restricted items. Shown only to people
+    /// who hold a seat on the same board: who is cleared for MARAC is itself sensitive.
+    async fn restricted_clearance(&self, ctx: &Context<'_>) -> ApiResult<Option<bool>> {
+        let viewer = &ctx.req()?.viewer;
+        Ok(viewer
+            .seats
+            .contains(&self.0.board_id)
+            .then_some(self.0.restricted_clearance))
     }
     async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
         Ok(ctx

@@ -15,8 +15,7 @@ use crate::reviews::{Review, ReviewsQuery};
 use crate::strategies::{Priority, StrategiesQuery, Strategy};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, Interface, MergedObject, Object, Response, Schema,
-    ID,
+    Context, EmptySubscription, Interface, MergedObject, Object, Response, Schema, ID,
 };
 use entity::*;
 use std::sync::Arc;

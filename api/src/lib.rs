@@ -13,6 +13,7 @@ pub mod boards;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod dates;
 pub mod error;
 pub mod graphql;
 pub mod ids;

@@ -70,15 +70,10 @@ pub async fn list(
         select = select.filter(C::BoardId.eq(ids::decode(b, Kind::Board, "boardId")?));
     }
     if let Some(from) = filter.from {
-        select =
-            select.filter(C::StartsAt.gte(from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()));
+        select = select.filter(C::StartsAt.gte(crate::dates::start_of(from)));
     }
     if let Some(to) = filter.to {
-        let end = (to + chrono::Duration::days(1))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
-        select = select.filter(C::StartsAt.lt(end));
+        select = select.filter(C::StartsAt.lt(crate::dates::end_of(to, "to")?));
     }
     if let Some(status) = filter.status {
         select = select.filter(C::Status.eq(entity::enums::MeetingStatus::from(status)));
@@ -240,8 +235,10 @@ impl AgendaItem {
     async fn presenter(&self) -> Option<&str> {
         self.0.presenter.as_deref()
     }
-    async fn item_type(&self) -> AgendaItemType {
-        self.0.item_type.into()
+    /// Null for a redacted item.
+    async fn item_type(&self, ctx: &Context<'_>) -> ApiResult<Option<AgendaItemType>> {
+        let redacted = access::is_redacted(&ctx.req()?.viewer, &self.0);
+        Ok((!redacted).then(|| self.0.item_type.into()))
     }
     async fn time_allowed_minutes(&self) -> Option<i32> {
         self.0.time_allowed_minutes

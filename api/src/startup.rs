@@ -19,7 +19,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -58,7 +60,13 @@ pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, Arc
             20
         })
         .acquire_timeout(Duration::from_secs(5))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // SQLite: WAL lets readers run beside the writer; the busy timeout makes a second writer
+        // wait for the lock instead of failing at once.
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+        });
     let mut db = Database::connect(options).await.with_context(|| {
         format!(
             "cannot connect to the database at {}",
@@ -71,6 +79,19 @@ pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, Arc
         counter.fetch_add(1, Ordering::Relaxed);
     });
     Ok((db, statements))
+}
+
+/// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up
+/// front, so concurrent writers queue on the busy timeout instead of failing when a read lock
+/// cannot be upgraded. PostgreSQL ignores the mode.
+pub async fn begin_write(
+    db: &DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    db.begin_with_options(options).await
 }
 
 /// The database URL without its password, for messages.
@@ -137,6 +158,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(|| async { "ok" }))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        // A bug must cost one request a 500, never the connection or the process.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .with_state(state)
 }
 

@@ -314,3 +314,85 @@ async fn viewer_lists_own_and_organisation_actions() {
     assert_eq!(anon.data()["viewer"]["signedIn"], false);
     assert_eq!(anon.data()["viewer"]["myActions"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn a_published_review_is_public_only_when_its_marking_and_board_allow() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let b = Builder { db: app.db() };
+    use entity::enums::{ReviewStatus, Visibility};
+    use sea_orm::{ActiveModelTrait, Set};
+    // Published but still marked restricted: stays with cleared seats.
+    b.review(
+        w.partnership,
+        w.strategic_board,
+        "Kept",
+        ReviewStatus::Published,
+    )
+    .await;
+    // Published and marked public on a public board: everyone may read it.
+    let open = b
+        .review(
+            w.partnership,
+            w.strategic_board,
+            "Opened",
+            ReviewStatus::Published,
+        )
+        .await;
+    entity::domestic_homicide_review::ActiveModel {
+        id: Set(open),
+        visibility: Set(Visibility::Public),
+        ..Default::default()
+    }
+    .update(app.db())
+    .await
+    .unwrap();
+    let q =
+        "{ domesticHomicideReviews { totalCount edges { node { pseudonym classification } } } }";
+    let anon = app.gql(None, q, json!({})).await;
+    assert_eq!(anon.data()["domesticHomicideReviews"]["totalCount"], 1);
+    assert_eq!(
+        anon.data()["domesticHomicideReviews"]["edges"][0]["node"]["pseudonym"],
+        "Opened"
+    );
+    assert_eq!(
+        anon.data()["domesticHomicideReviews"]["edges"][0]["node"]["classification"],
+        "OFFICIAL"
+    );
+}
+
+#[tokio::test]
+async fn redacted_items_hide_their_type_and_clearances_are_for_fellow_members() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let item = app
+        .gql(
+            None,
+            "query($id: ID!) { node(id: $id) { ... on AgendaItem { itemType minuteNumber } } }",
+            json!({ "id": gid(Kind::AgendaItem, w.stub_item) }),
+        )
+        .await;
+    assert!(item.data()["node"]["itemType"].is_null());
+    let q = "query($id: ID!) { node(id: $id) { ... on Board { memberships { edges { node { restrictedClearance } } } } } }";
+    let partner = app
+        .gql(Some(PARTNER), q, json!({ "id": gid(Kind::Board, w.marac) }))
+        .await;
+    let edges = partner.data()["node"]["memberships"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        !edges.is_empty()
+            && edges
+                .iter()
+                .all(|e| e["node"]["restrictedClearance"].is_null())
+    );
+    let member = app
+        .gql(Some(MEMBER), q, json!({ "id": gid(Kind::Board, w.marac) }))
+        .await;
+    assert!(member.data()["node"]["memberships"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["node"]["restrictedClearance"] == true));
+}

@@ -59,3 +59,26 @@ async fn invalid_documents_get_a_code_too() {
     );
     assert_eq!(reply.error_code(), "GRAPHQL_VALIDATION_FAILED");
 }
+
+#[tokio::test]
+async fn extreme_dates_are_refused_not_panicked_on() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let reply = app
+        .gql(
+            None,
+            r#"{ meetings(filter: { to: "+262142-12-31" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "BAD_USER_INPUT");
+    let q = r#"query($id: ID!) { node(id: $id) { ... on Board { attendanceRates(to: "-262143-01-10") { rate } } } }"#;
+    let reply = app
+        .gql(
+            None,
+            q,
+            json!({ "id": gid(Kind::Board, w.strategic_board) }),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "BAD_USER_INPUT");
+}

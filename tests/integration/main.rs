@@ -11,3 +11,4 @@ mod pagination;
 mod performance;
 mod reports;
 mod schema;
+mod writes;

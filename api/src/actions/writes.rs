@@ -21,10 +21,7 @@ use chrono::{NaiveDate, Utc};
 use entity::enums::{ActionStatus, MissedReason as DbMissedReason};
 use entity::{action, action_update};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// Longest narrative accepted in one update.
@@ -107,10 +104,13 @@ fn check_text(field: &str, value: &str, max: usize) -> ApiResult<String> {
     Ok(value.to_string())
 }
 
-/// Loads the action for a write, checking visibility, permission, state and version.
-async fn load_for_write(
+/// Loads the action for a write and checks visibility, permission, state and version.
+///
+/// Runs before the write transaction opens, so a refusal can be audited at once without waiting
+/// on (or being rolled back with) the transaction. The write itself re-checks state and version
+/// in its `WHERE` clause, so nothing that changes in between can slip through.
+async fn authorize(
     rc: &RequestContext,
-    txn: &DatabaseTransaction,
     id: Uuid,
     expected_version: i32,
     permission: ActionPermission,
@@ -118,7 +118,7 @@ async fn load_for_write(
 ) -> ApiResult<action::Model> {
     let action = access::visible::<action::Entity>(&rc.viewer)
         .filter(action::Column::Id.eq(id))
-        .one(txn)
+        .one(&rc.db)
         .await?
         .ok_or(ApiError::NotFound("action"))?;
     if !policy::may(&rc.viewer, permission, &action) {
@@ -130,13 +130,18 @@ async fn load_for_write(
             outcome: Outcome::Denied,
             detail: None,
         };
-        // Recorded outside the (to be rolled back) transaction, so the refusal is kept.
         audit::record(&rc.db, &rc.viewer, rc.purpose.as_deref(), entry).await?;
         return Err(ApiError::Forbidden(format!(
             "you may not {} this action",
             operation_verb(permission)
         )));
     }
+    check_state(&action, expected_version)?;
+    Ok(action)
+}
+
+/// Open, and at the version the caller last saw.
+fn check_state(action: &action::Model, expected_version: i32) -> ApiResult<()> {
     if action.status != ActionStatus::Open {
         return Err(ApiError::bad_input(
             "actionId",
@@ -146,7 +151,7 @@ async fn load_for_write(
     if action.version != expected_version {
         return Err(stale(action.version));
     }
-    Ok(action)
+    Ok(())
 }
 
 fn operation_verb(permission: ActionPermission) -> &'static str {
@@ -164,7 +169,8 @@ fn stale(current: i32) -> ApiError {
     ))
 }
 
-/// Bumps the version with `WHERE version = expected`; zero rows means a concurrent writer won.
+/// Applies `changes` with `WHERE id = ? AND version = ? AND status = 'open'` and bumps the
+/// version; zero rows means a concurrent writer got there first (or closed the action).
 async fn bump(
     txn: &DatabaseTransaction,
     action: &action::Model,
@@ -180,6 +186,7 @@ async fn bump(
         )
         .filter(action::Column::Id.eq(action.id))
         .filter(action::Column::Version.eq(action.version))
+        .filter(action::Column::Status.eq(ActionStatus::Open))
         .exec(txn)
         .await?;
     let current = action::Entity::find_by_id(action.id)
@@ -187,6 +194,7 @@ async fn bump(
         .await?
         .ok_or(ApiError::NotFound("action"))?;
     if result.rows_affected == 0 {
+        check_state(&current, action.version)?;
         return Err(stale(current.version));
     }
     Ok(current)
@@ -251,16 +259,15 @@ pub async fn update_progress(
         .as_deref()
         .map(|p| check_text("period", p, MAX_PERIOD_LEN))
         .transpose()?;
-    let txn = rc.db.begin().await?;
-    let action = load_for_write(
+    let action = authorize(
         rc,
-        &txn,
         id,
         input.expected_version,
         ActionPermission::UpdateProgress,
         "updateActionProgress",
     )
     .await?;
+    let txn = crate::startup::begin_write(&rc.db).await?;
     let changes = action::ActiveModel {
         rag: Set(input.rag.map(Into::into)),
         percent_complete: Set(input.percent_complete),
@@ -300,9 +307,8 @@ pub async fn close(
         }
         (None, _) => None,
     };
-    let txn = rc.db.begin().await?;
-    let action =
-        load_for_write(rc, &txn, id, input.expected_version, permission, operation).await?;
+    let action = authorize(rc, id, input.expected_version, permission, operation).await?;
+    let txn = crate::startup::begin_write(&rc.db).await?;
     let mut changes = action::ActiveModel {
         status: Set(status),
         ..Default::default()
@@ -330,16 +336,15 @@ pub async fn record_missed_reason(
     input: RecordMissedReasonInput,
 ) -> ApiResult<action::Model> {
     let id = ids::decode(&input.action_id, Kind::Action, "actionId")?;
-    let txn = rc.db.begin().await?;
-    let action = load_for_write(
+    let action = authorize(
         rc,
-        &txn,
         id,
         input.expected_version,
         ActionPermission::RecordMissedReason,
         "recordMissedReason",
     )
     .await?;
+    let txn = crate::startup::begin_write(&rc.db).await?;
     if !action.due_date.is_some_and(|d| d < Utc::now().date_naive()) {
         return Err(ApiError::bad_input(
             "actionId",

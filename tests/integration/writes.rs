@@ -1,0 +1,303 @@
+//! Action writes: allowed, forbidden, invisible, invalid, stale; history and audit rows.
+
+use crate::common::TestApp;
+use crate::fixtures::*;
+use api::ids::Kind;
+use entity::{action_update, audit_log};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+
+const UPDATE: &str = r#"mutation($input: UpdateActionProgressInput!) {
+    updateActionProgress(input: $input) { version rag percentComplete latestUpdate { narrative period author { name } } }
+}"#;
+
+fn progress(action: uuid::Uuid, version: i32, percent: i32, narrative: &str) -> Value {
+    json!({ "input": { "actionId": gid(Kind::Action, action), "expectedVersion": version, "rag": "AMBER",
+                       "percentComplete": percent, "narrative": narrative, "period": "2025/26 Q3" } })
+}
+
+#[tokio::test]
+async fn the_lead_updates_progress_and_history_and_audit_record_it() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let reply = app
+        .gql(
+            Some(LEAD),
+            UPDATE,
+            progress(w.public_action, 1, 60, "Draft out for consultation"),
+        )
+        .await;
+    let action = &reply.data()["updateActionProgress"];
+    assert_eq!(action["version"], 2);
+    assert_eq!(action["percentComplete"], 60);
+    assert_eq!(action["rag"], "AMBER");
+    assert_eq!(
+        action["latestUpdate"]["narrative"],
+        "Draft out for consultation"
+    );
+    assert_eq!(
+        action["latestUpdate"]["author"]["name"],
+        format!("Person {LEAD}")
+    );
+    let history = action_update::Entity::find()
+        .filter(action_update::Column::ActionId.eq(w.public_action))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(history, 2, "appended, not overwritten");
+    let audit = audit_log::Entity::find()
+        .filter(audit_log::Column::EntityId.eq(w.public_action))
+        .all(app.db())
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].operation, "updateActionProgress");
+    assert_eq!(audit[0].outcome, "allowed");
+}
+
+#[tokio::test]
+async fn the_stated_purpose_is_audited() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let response = app
+        .client
+        .post(&app.url)
+        .bearer_auth(app.token(LEAD))
+        .header("X-Access-Purpose", "Quarterly delivery plan update")
+        .json(&json!({ "query": UPDATE, "variables": progress(w.public_action, 1, 10, "Started") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let audit = audit_log::Entity::find()
+        .filter(audit_log::Column::EntityId.eq(w.public_action))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        audit.purpose.as_deref(),
+        Some("Quarterly delivery plan update")
+    );
+}
+
+#[tokio::test]
+async fn someone_who_can_see_but_does_not_lead_is_forbidden_and_it_is_audited() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let reply = app
+        .gql(
+            Some(PARTNER),
+            UPDATE,
+            progress(w.public_action, 1, 60, "Not mine"),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "FORBIDDEN");
+    let history = action_update::Entity::find()
+        .filter(action_update::Column::ActionId.eq(w.public_action))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(history, 1, "nothing written");
+    let audit = audit_log::Entity::find()
+        .filter(audit_log::Column::EntityId.eq(w.public_action))
+        .all(app.db())
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].outcome, "denied");
+    // Anonymous callers cannot write either.
+    let anon = app
+        .gql(None, UPDATE, progress(w.public_action, 1, 60, "x"))
+        .await;
+    assert_eq!(anon.error_code(), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn an_invisible_action_is_not_found_exactly_like_a_missing_one() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let hidden = app
+        .gql(
+            Some(LEAD),
+            UPDATE,
+            progress(w.restricted_action, 1, 60, "x"),
+        )
+        .await;
+    let missing = app
+        .gql(
+            Some(LEAD),
+            UPDATE,
+            progress(uuid::Uuid::now_v7(), 1, 60, "x"),
+        )
+        .await;
+    assert_eq!(hidden.error_code(), "NOT_FOUND");
+    assert_eq!(
+        hidden.body["errors"][0]["message"],
+        missing.body["errors"][0]["message"]
+    );
+    // The cleared lead may update it.
+    let cleared = app
+        .gql(
+            Some(CLEARED),
+            UPDATE,
+            progress(w.restricted_action, 1, 70, "Safety plan agreed"),
+        )
+        .await;
+    assert_eq!(cleared.data()["updateActionProgress"]["version"], 2);
+}
+
+#[tokio::test]
+async fn invalid_progress_is_refused_with_the_field_named() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    for (percent, narrative, field) in [
+        (101, "x", "percentComplete"),
+        (-1, "x", "percentComplete"),
+        (50, "   ", "narrative"),
+    ] {
+        let reply = app
+            .gql(
+                Some(LEAD),
+                UPDATE,
+                progress(w.public_action, 1, percent, narrative),
+            )
+            .await;
+        assert_eq!(reply.error_code(), "BAD_USER_INPUT");
+        assert_eq!(reply.body["errors"][0]["extensions"]["field"], field);
+    }
+    let long = "x".repeat(10_001);
+    let reply = app
+        .gql(Some(LEAD), UPDATE, progress(w.public_action, 1, 50, &long))
+        .await;
+    assert_eq!(reply.body["errors"][0]["extensions"]["field"], "narrative");
+}
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    app.gql(
+        Some(LEAD),
+        UPDATE,
+        progress(w.public_action, 1, 20, "first"),
+    )
+    .await
+    .data();
+    let stale = app
+        .gql(
+            Some(LEAD),
+            UPDATE,
+            progress(w.public_action, 1, 30, "second, from an old screen"),
+        )
+        .await;
+    assert_eq!(stale.error_code(), "CONFLICT");
+    assert!(stale.body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("current version is 2"));
+    let history = action_update::Entity::find()
+        .filter(action_update::Column::ActionId.eq(w.public_action))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(history, 2);
+}
+
+#[tokio::test]
+async fn completed_actions_are_read_only_and_cancelling_needs_an_officer_and_a_reason() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let close = |action: uuid::Uuid, version: i32, reason: Option<&str>| json!({ "input": { "actionId": gid(Kind::Action, action), "expectedVersion": version, "reason": reason } });
+    let cancel = "mutation($input: CloseActionInput!) { cancelAction(input: $input) { status statusReason } }";
+    let complete = "mutation($input: CloseActionInput!) { completeAction(input: $input) { status percentComplete version } }";
+    // The lead may not cancel; nobody may cancel without a reason.
+    assert_eq!(
+        app.gql(
+            Some(LEAD),
+            cancel,
+            close(w.public_action, 1, Some("superseded"))
+        )
+        .await
+        .error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.gql(Some(LEAD), cancel, close(w.public_action, 1, None))
+            .await
+            .error_code(),
+        "BAD_USER_INPUT"
+    );
+    let done = app
+        .gql(
+            Some(LEAD),
+            complete,
+            close(w.public_action, 1, Some("Published in March")),
+        )
+        .await;
+    assert_eq!(
+        done.data()["completeAction"],
+        json!({ "status": "COMPLETED", "percentComplete": 100, "version": 2 })
+    );
+    let again = app
+        .gql(
+            Some(LEAD),
+            UPDATE,
+            progress(w.public_action, 2, 100, "more"),
+        )
+        .await;
+    assert_eq!(again.error_code(), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn concurrent_updates_are_all_kept_or_refused_never_lost() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let writers = 12;
+    let mut tasks = Vec::new();
+    for i in 0..writers {
+        let client = app.client.clone();
+        let url = app.url.clone();
+        let token = app.token(LEAD);
+        let action = w.public_action;
+        tasks.push(tokio::spawn(async move {
+            // Each writer retries on CONFLICT with the version it then reads, as a client would.
+            let mut version = 1;
+            for _ in 0..100 {
+                let body = json!({ "query": UPDATE, "variables": progress(action, version, i, &format!("writer {i}")) });
+                let reply: Value = client.post(&url).bearer_auth(&token).json(&body).send().await.unwrap().json().await.unwrap();
+                if reply.get("errors").is_none() {
+                    return true;
+                }
+                assert_eq!(reply["errors"][0]["extensions"]["code"], "CONFLICT", "{reply}");
+                let msg = reply["errors"][0]["message"].as_str().unwrap();
+                version = msg.rsplit(' ').next().unwrap().parse().unwrap();
+            }
+            false
+        }));
+    }
+    let mut accepted = 0;
+    for t in tasks {
+        if t.await.unwrap() {
+            accepted += 1;
+        }
+    }
+    assert_eq!(accepted, writers);
+    let history = action_update::Entity::find()
+        .filter(action_update::Column::ActionId.eq(w.public_action))
+        .all(app.db())
+        .await
+        .unwrap();
+    for i in 0..writers {
+        assert!(
+            history.iter().any(|u| u.narrative == format!("writer {i}")),
+            "writer {i} lost"
+        );
+    }
+    assert_eq!(history.len() as i32, writers + 1);
+    let q = "query($id: ID!) { node(id: $id) { ... on Action { version } } }";
+    let reply = app
+        .gql(None, q, json!({ "id": gid(Kind::Action, w.public_action) }))
+        .await;
+    assert_eq!(reply.data()["node"]["version"], writers + 1);
+}
