@@ -60,3 +60,46 @@ pub async fn record<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// Records a refused write (outside any transaction) and returns the FORBIDDEN error to send.
+pub async fn refuse(
+    rc: &crate::context::RequestContext,
+    operation: &str,
+    entity_type: &str,
+    entity_id: Uuid,
+    partnership_id: Uuid,
+    message: &str,
+) -> crate::error::ApiError {
+    let entry = Entry {
+        operation,
+        entity_type,
+        entity_id: Some(entity_id),
+        partnership_id: Some(partnership_id),
+        outcome: Outcome::Denied,
+        detail: None,
+    };
+    match record(&rc.db, &rc.viewer, rc.purpose.as_deref(), entry).await {
+        Ok(()) => crate::error::ApiError::Forbidden(message.to_string()),
+        Err(err) => err,
+    }
+}
+
+/// Records a successful write inside its transaction.
+pub async fn allowed<C: ConnectionTrait>(
+    db: &C,
+    rc: &crate::context::RequestContext,
+    operation: &str,
+    entity_type: &str,
+    entity_id: Uuid,
+    partnership_id: Uuid,
+) -> ApiResult<()> {
+    let entry = Entry {
+        operation,
+        entity_type,
+        entity_id: Some(entity_id),
+        partnership_id: Some(partnership_id),
+        outcome: Outcome::Allowed,
+        detail: None,
+    };
+    record(db, &rc.viewer, rc.purpose.as_deref(), entry).await
+}

@@ -9,6 +9,7 @@ use crate::context::{CtxExt, RequestContext};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, Kind};
 use crate::indicators::{Indicator, IndicatorReading, IndicatorsQuery};
+use crate::meetings::writes::MeetingsMutation;
 use crate::meetings::{AgendaItem, Meeting, MeetingsQuery, Resolution};
 use crate::partners::{Organisation, PartnersQuery, Partnership, Person};
 use crate::reviews::{Review, ReviewsQuery};
@@ -163,7 +164,7 @@ pub struct QueryRoot(
 
 /// The mutation root: only merges the areas.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(ActionsMutation);
+pub struct MutationRoot(ActionsMutation, MeetingsMutation);
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

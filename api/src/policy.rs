@@ -80,3 +80,44 @@ pub fn may(viewer: &Viewer, permission: ActionPermission, action: &action::Model
         .into_iter()
         .any(|s| permits(s, permission))
 }
+
+/// What a caller wants to do to a board's business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardPermission {
+    /// Schedule meetings, set the agenda, record attendance, write and approve minutes.
+    ManageMeetings,
+    /// Create actions from the board's resolutions.
+    CreateActions,
+}
+
+/// A caller's relation to a board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardStanding {
+    /// Chair, joint chair, vice-chair or secretary.
+    Officer,
+    /// Any other current seat.
+    Member,
+}
+
+fn board_permits(standing: BoardStanding, permission: BoardPermission) -> bool {
+    use BoardPermission as P;
+    use BoardStanding as S;
+    match (standing, permission) {
+        (S::Officer, P::ManageMeetings) => true,
+        (S::Officer, P::CreateActions) => true,
+        (S::Member, P::ManageMeetings) => false,
+        (S::Member, P::CreateActions) => false,
+    }
+}
+
+/// Whether the caller may do `permission` on `board`'s business.
+pub fn may_on_board(viewer: &Viewer, permission: BoardPermission, board: uuid::Uuid) -> bool {
+    let standing = if viewer.officer_boards.contains(&board) {
+        BoardStanding::Officer
+    } else if viewer.seats.contains(&board) {
+        BoardStanding::Member
+    } else {
+        return false;
+    };
+    board_permits(standing, permission)
+}

@@ -15,6 +15,7 @@ pub const MEMBER: &str = "marac-member-uncleared";
 pub const CLEARED: &str = "marac-member-cleared";
 pub const OUTSIDER: &str = "outsider";
 pub const LEAD: &str = "strategic-lead";
+pub const CHAIR: &str = "strategic-chair";
 
 /// Fresh builders on one database.
 pub struct Builder<'a> {
@@ -118,12 +119,24 @@ impl<'a> Builder<'a> {
         cleared: bool,
         ends_on: Option<NaiveDate>,
     ) -> Uuid {
+        self.seat_as(board, person, MembershipRole::Member, cleared, ends_on)
+            .await
+    }
+
+    pub async fn seat_as(
+        &self,
+        board: Uuid,
+        person: Uuid,
+        role: MembershipRole,
+        cleared: bool,
+        ends_on: Option<NaiveDate>,
+    ) -> Uuid {
         let id = Uuid::now_v7();
         board_membership::ActiveModel {
             id: Set(id),
             board_id: Set(board),
             person_id: Set(person),
-            role: Set(MembershipRole::Member),
+            role: Set(role),
             starts_on: Set(None),
             ends_on: Set(ends_on),
             restricted_clearance: Set(cleared),
@@ -386,6 +399,9 @@ impl World {
         b.seat(marac, member, false, None).await;
         b.seat(marac, cleared, true, None).await;
         b.seat(strategic_board, lead, false, None).await;
+        let chair = b.person(police, CHAIR).await;
+        b.seat_as(strategic_board, chair, MembershipRole::Chair, false, None)
+            .await;
 
         let meeting = b
             .meeting(partnership, strategic_board, 10, Visibility::Public)

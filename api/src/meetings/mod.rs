@@ -379,3 +379,5 @@ impl MeetingsQuery {
         .await
     }
 }
+
+pub mod writes;
