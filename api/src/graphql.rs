@@ -8,7 +8,7 @@ use crate::boards::{Board, BoardMembership, BoardsQuery};
 use crate::context::{CtxExt, RequestContext};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, Kind};
-use crate::indicators::{Indicator, IndicatorReading, IndicatorsQuery};
+use crate::indicators::{Indicator, IndicatorReading, IndicatorsMutation, IndicatorsQuery};
 use crate::meetings::writes::MeetingsMutation;
 use crate::meetings::{AgendaItem, Meeting, MeetingsQuery, Resolution};
 use crate::partners::{Organisation, PartnersQuery, Partnership, Person};
@@ -164,7 +164,7 @@ pub struct QueryRoot(
 
 /// The mutation root: only merges the areas.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(ActionsMutation, MeetingsMutation);
+pub struct MutationRoot(ActionsMutation, MeetingsMutation, IndicatorsMutation);
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -88,6 +88,8 @@ pub enum BoardPermission {
     ManageMeetings,
     /// Create actions from the board's resolutions.
     CreateActions,
+    /// Record readings of the board's performance indicators.
+    RecordReadings,
 }
 
 /// A caller's relation to a board.
@@ -107,6 +109,8 @@ fn board_permits(standing: BoardStanding, permission: BoardPermission) -> bool {
         (S::Officer, P::CreateActions) => true,
         (S::Member, P::ManageMeetings) => false,
         (S::Member, P::CreateActions) => false,
+        (S::Officer, P::RecordReadings) => true,
+        (S::Member, P::RecordReadings) => false,
     }
 }
 

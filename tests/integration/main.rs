@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod demo;
 mod errors;
+mod indicator_writes;
 mod meeting_writes;
 mod pagination;
 mod performance;
