@@ -17,10 +17,17 @@ pub struct RequestContext {
     pub loader: DataLoader<Batch>,
     /// Why the caller says they are accessing records (`X-Access-Purpose`), for the audit log.
     pub purpose: Option<String>,
+    /// Live-update events.
+    pub events: crate::events::EventBus,
 }
 
 impl RequestContext {
-    pub fn new(viewer: Viewer, db: DatabaseConnection, purpose: Option<String>) -> Self {
+    pub fn new(
+        viewer: Viewer,
+        db: DatabaseConnection,
+        purpose: Option<String>,
+        events: crate::events::EventBus,
+    ) -> Self {
         let viewer = Arc::new(viewer);
         let loader = crate::loaders::new_loader(viewer.clone(), db.clone());
         RequestContext {
@@ -28,6 +35,7 @@ impl RequestContext {
             db,
             loader,
             purpose,
+            events,
         }
     }
 

@@ -2,6 +2,7 @@
 //! and `nodes(ids)`, and the extension that gives every error an `extensions.code`.
 
 use crate::access;
+use crate::actions::live::ActionsSubscription;
 use crate::actions::writes::ActionsMutation;
 use crate::actions::{Action, ActionUpdate, ActionsQuery};
 use crate::boards::{Board, BoardMembership, BoardsQuery};
@@ -16,7 +17,7 @@ use crate::reviews::{Review, ReviewsQuery};
 use crate::strategies::{Priority, StrategiesQuery, Strategy};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
 use async_graphql::{
-    Context, EmptySubscription, Interface, MergedObject, Object, Response, Schema, ID,
+    Context, Interface, MergedObject, MergedSubscription, Object, Response, Schema, ID,
 };
 use entity::*;
 use std::sync::Arc;
@@ -166,15 +167,19 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(ActionsMutation, MeetingsMutation, IndicatorsMutation);
 
+/// The subscription root.
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(ActionsSubscription);
+
 /// The schema type.
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema with its limits and the error-code extension.
 pub fn build_schema() -> ApiSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot::default(),
     )
     .register_output_type::<Node>()
     .limit_depth(MAX_DEPTH)

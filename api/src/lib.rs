@@ -15,6 +15,7 @@ pub mod config;
 pub mod context;
 pub mod dates;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod ids;
 pub mod indicators;

@@ -33,6 +33,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub schema: ApiSchema,
     pub auth: Arc<Authenticator>,
+    pub events: crate::events::EventBus,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
@@ -126,10 +127,12 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         tracing::info!("loaded the demo data set");
     }
     let auth = Arc::new(Authenticator::from_config(&config.jwt)?);
+    let events = crate::events::EventBus::start(&db, &config.database_url);
     let state = AppState {
         db: db.clone(),
         schema: build_schema(),
         auth,
+        events,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -156,6 +159,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         // A bug must cost one request a 500, never the connection or the process.
@@ -258,10 +262,12 @@ fn unauthenticated(err: ApiError) -> Response {
 }
 
 async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> GraphQLResponse {
-    let request =
-        request
-            .into_inner()
-            .data(RequestContext::new(caller.0, state.db.clone(), caller.1));
+    let request = request.into_inner().data(RequestContext::new(
+        caller.0,
+        state.db.clone(),
+        caller.1,
+        state.events.clone(),
+    ));
     state.schema.execute(request).await.into()
 }
 
@@ -288,4 +294,61 @@ async fn graphql_get(
         Ok(request) if !wants_html => execute(&state, caller, request).await.into_response(),
         _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
     }
+}
+
+/// GraphQL subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws).
+///
+/// Browsers cannot set headers on a WebSocket, so the token may come either in the upgrade
+/// request's `Authorization` header or as `{"Authorization": "Bearer …"}` in the
+/// `connection_init` payload. A bad token refuses the connection; none gives the public view.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    let header_token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let schema = state.schema.clone();
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                        .or(header_token);
+                    let viewer = match token {
+                        None => Viewer::anonymous(),
+                        Some(value) => {
+                            let token = value
+                                .strip_prefix("Bearer ")
+                                .unwrap_or(&value)
+                                .trim()
+                                .to_string();
+                            let subject = state
+                                .auth
+                                .subject(&token)
+                                .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                            Viewer::load(&state.db, &subject)
+                                .await
+                                .map_err(|e| async_graphql::Error::new(e.to_string()))?
+                        }
+                    };
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestContext::new(
+                        viewer,
+                        state.db.clone(),
+                        None,
+                        state.events.clone(),
+                    ));
+                    Ok(data)
+                })
+                .serve()
+        })
 }

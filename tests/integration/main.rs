@@ -8,6 +8,7 @@ mod auth;
 mod demo;
 mod errors;
 mod indicator_writes;
+mod live;
 mod meeting_writes;
 mod pagination;
 mod performance;

@@ -602,4 +602,5 @@ impl ActionsQuery {
     }
 }
 
+pub mod live;
 pub mod writes;

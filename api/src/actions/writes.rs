@@ -276,7 +276,9 @@ pub async fn update_progress(
     let updated = bump(&txn, &action, changes).await?;
     append_history(&txn, rc, &updated, period, input.reported_on, narrative).await?;
     audit_write(&txn, rc, "updateActionProgress", &updated).await?;
+    rc.events.publish_in(&txn, updated.id).await?;
     txn.commit().await?;
+    rc.events.published(updated.id);
     Ok(updated)
 }
 
@@ -326,7 +328,9 @@ pub async fn close(
     };
     append_history(&txn, rc, &updated, None, None, narrative).await?;
     audit_write(&txn, rc, operation, &updated).await?;
+    rc.events.publish_in(&txn, updated.id).await?;
     txn.commit().await?;
+    rc.events.published(updated.id);
     Ok(updated)
 }
 

@@ -1,0 +1,96 @@
+//! Live action progress: a subscription per board or organisation.
+//!
+//! Each event is checked for this subscriber: the caller's seats and clearances are loaded again
+//! and the action is read through `access` with them, so a non-cleared subscriber never receives a
+//! restricted action, and a seat revoked mid-connection ends the stream (the client reconnects and
+//! gets what it may now see).
+
+use super::Action;
+use crate::access;
+use crate::auth::Viewer;
+use crate::context::CtxExt;
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{self, Kind};
+use async_graphql::ErrorExtensions;
+use async_graphql::{Context, Subscription, ID};
+use entity::action;
+use futures_util::Stream;
+use sea_orm::{ColumnTrait, QueryFilter};
+use tokio::sync::broadcast::error::RecvError;
+
+/// Subscription root fields of this area.
+#[derive(Default)]
+pub struct ActionsSubscription;
+
+#[Subscription]
+impl ActionsSubscription {
+    /// Actions whose progress, RAG or status changes, for one board or one lead organisation
+    /// (at least one filter is required). Only actions the subscriber may see are delivered.
+    async fn action_changed(
+        &self,
+        ctx: &Context<'_>,
+        board_id: Option<ID>,
+        organisation_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = Action>> {
+        // Subscription errors bypass the request extension, so they carry their code here.
+        subscribe(ctx, board_id, organisation_id).map_err(|e| e.extend())
+    }
+}
+
+fn subscribe(
+    ctx: &Context<'_>,
+    board_id: Option<ID>,
+    organisation_id: Option<ID>,
+) -> ApiResult<impl Stream<Item = Action> + use<>> {
+    let rc = ctx.req()?;
+    let board = board_id
+        .map(|b| ids::decode(&b, Kind::Board, "boardId"))
+        .transpose()?;
+    let organisation = organisation_id
+        .map(|o| ids::decode(&o, Kind::Organisation, "organisationId"))
+        .transpose()?;
+    if board.is_none() && organisation.is_none() {
+        return Err(ApiError::bad_input(
+            "boardId",
+            "give `boardId` or `organisationId`",
+        ));
+    }
+    let db = rc.db.clone();
+    let first_viewer = (*rc.viewer).clone();
+    let mut events = rc.events.subscribe();
+    Ok(async_stream::stream! {
+        loop {
+            let id = match events.recv().await {
+                Ok(id) => id,
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            };
+            // Fresh seats and clearances for every event.
+            let viewer = match &first_viewer.person {
+                None => Viewer::anonymous(),
+                Some(p) => match Viewer::load(&db, p.subject.as_deref().unwrap_or_default()).await {
+                    Ok(v) => v,
+                    Err(_) => break,
+                },
+            };
+            if viewer.cleared_boards != first_viewer.cleared_boards || viewer.partnerships != first_viewer.partnerships {
+                break;
+            }
+            let mut select = access::visible::<action::Entity>(&viewer).filter(action::Column::Id.eq(id));
+            if let Some(b) = board {
+                select = select.filter(action::Column::BoardId.eq(b));
+            }
+            if let Some(o) = organisation {
+                select = select.filter(action::Column::LeadOrganisationId.eq(o));
+            }
+            match select.one(&db).await {
+                Ok(Some(model)) => yield Action(model),
+                Ok(None) => continue,
+                Err(err) => {
+                    tracing::error!(error = %err, "subscription read failed");
+                    break;
+                }
+            }
+        }
+    })
+}
