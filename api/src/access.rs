@@ -37,6 +37,49 @@ pub trait Scoped: EntityTrait {
     fn id_of(model: &Self::Model) -> Uuid;
     /// The rows of this entity the viewer may see.
     fn visible(viewer: &Viewer) -> Select<Self>;
+    /// If this (visible) row is restricted content shown in full, what the audit log records.
+    fn restricted_read(_viewer: &Viewer, _model: &Self::Model) -> Option<RestrictedRead> {
+        None
+    }
+}
+
+/// One read of restricted content, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictedRead {
+    pub entity_type: &'static str,
+    pub id: Uuid,
+    pub partnership_id: Uuid,
+}
+
+/// The restricted rows a request has read, written to the audit log when it finishes.
+#[derive(Debug, Default)]
+pub struct ReadLog(std::sync::Mutex<Vec<RestrictedRead>>);
+
+impl ReadLog {
+    /// Notes the restricted rows among `rows`.
+    pub fn note<E: Scoped>(&self, viewer: &Viewer, rows: &[E::Model]) {
+        let reads: Vec<_> = rows
+            .iter()
+            .filter_map(|m| E::restricted_read(viewer, m))
+            .collect();
+        if !reads.is_empty() {
+            if let Ok(mut log) = self.0.lock() {
+                log.extend(reads);
+            }
+        }
+    }
+
+    /// Takes the reads noted so far, once each.
+    pub fn drain(&self) -> Vec<RestrictedRead> {
+        let mut reads = self
+            .0
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default();
+        reads.sort_by_key(|r| (r.entity_type, r.id));
+        reads.dedup();
+        reads
+    }
 }
 
 /// The rows of `E` the viewer may see: the starting point of every read.
@@ -120,6 +163,9 @@ pub fn redact_agenda_item(viewer: &Viewer, item: agenda_item::Model) -> agenda_i
 
 macro_rules! scoped {
     ($module:ident, |$viewer:ident| $body:expr) => {
+        scoped!($module, |$viewer| $body, restricted = |_v, _m| None);
+    };
+    ($module:ident, |$viewer:ident| $body:expr, restricted = |$rv:ident, $rm:ident| $restricted:expr) => {
         impl Scoped for $module::Entity {
             fn id_column() -> Self::Column {
                 $module::Column::Id
@@ -130,8 +176,25 @@ macro_rules! scoped {
             fn visible($viewer: &Viewer) -> Select<Self> {
                 $body
             }
+            fn restricted_read($rv: &Viewer, $rm: &Self::Model) -> Option<RestrictedRead> {
+                $restricted
+            }
         }
     };
+}
+
+/// A read of `model` for the audit log when its marking is restricted.
+fn when_restricted(
+    entity_type: &'static str,
+    visibility: Visibility,
+    id: Uuid,
+    partnership_id: Uuid,
+) -> Option<RestrictedRead> {
+    (visibility == Visibility::Restricted).then_some(RestrictedRead {
+        entity_type,
+        id,
+        partnership_id,
+    })
 }
 
 // Reference data published in the papers: visible to everyone.
@@ -166,27 +229,39 @@ scoped!(board_membership, |viewer| {
     ))
 });
 
-scoped!(meeting, |viewer| {
-    use meeting::Column as C;
-    meeting::Entity::find()
-        .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
-        .filter(within::<board::Entity, _>(C::BoardId, viewer))
-});
+scoped!(
+    meeting,
+    |viewer| {
+        use meeting::Column as C;
+        meeting::Entity::find()
+            .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
+            .filter(within::<board::Entity, _>(C::BoardId, viewer))
+    },
+    restricted = |_v, m| when_restricted("meeting", m.visibility, m.id, m.partnership_id)
+);
 
-scoped!(agenda_item, |viewer| {
-    use agenda_item::Column as C;
-    agenda_item::Entity::find()
-        .filter(
-            Condition::any()
-                .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
-                .add(
-                    Condition::all()
-                        .add(C::Visibility.eq(Visibility::Restricted))
-                        .add(C::StubTitle.is_not_null()),
-                ),
-        )
-        .filter(within::<meeting::Entity, _>(C::MeetingId, viewer))
-});
+scoped!(
+    agenda_item,
+    |viewer| {
+        use agenda_item::Column as C;
+        agenda_item::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
+                    .add(
+                        Condition::all()
+                            .add(C::Visibility.eq(Visibility::Restricted))
+                            .add(C::StubTitle.is_not_null()),
+                    ),
+            )
+            .filter(within::<meeting::Entity, _>(C::MeetingId, viewer))
+    },
+    restricted = |v, m| if is_redacted(v, m) {
+        None
+    } else {
+        when_restricted("agenda_item", m.visibility, m.id, m.partnership_id)
+    }
+);
 
 scoped!(resolution, |viewer| {
     let items = fully_visible_agenda_items(viewer)
@@ -196,36 +271,50 @@ scoped!(resolution, |viewer| {
     resolution::Entity::find().filter(resolution::Column::AgendaItemId.in_subquery(items))
 });
 
-scoped!(domestic_homicide_review, |viewer| {
-    use domestic_homicide_review::Column as C;
-    domestic_homicide_review::Entity::find()
-        .filter(within::<board::Entity, _>(C::BoardId, viewer))
-        .filter(
-            Condition::any()
-                .add(in_set(C::BoardId, &viewer.cleared_boards))
-                .add(
-                    // Published: then, and only then, the stored marking decides.
-                    Condition::all()
-                        .add(C::Status.eq(ReviewStatus::Published))
-                        .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId)),
-                ),
-        )
-});
+scoped!(
+    domestic_homicide_review,
+    |viewer| {
+        use domestic_homicide_review::Column as C;
+        domestic_homicide_review::Entity::find()
+            .filter(within::<board::Entity, _>(C::BoardId, viewer))
+            .filter(
+                Condition::any()
+                    .add(in_set(C::BoardId, &viewer.cleared_boards))
+                    .add(
+                        // Published: then, and only then, the stored marking decides.
+                        Condition::all()
+                            .add(C::Status.eq(ReviewStatus::Published))
+                            .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId)),
+                    ),
+            )
+    },
+    restricted = |_v, m| (m.status != ReviewStatus::Published
+        || m.visibility == Visibility::Restricted)
+        .then_some(RestrictedRead {
+            entity_type: "domestic_homicide_review",
+            id: m.id,
+            partnership_id: m.partnership_id
+        })
+);
 
-scoped!(action, |viewer| {
-    use action::Column as C;
-    action::Entity::find()
-        .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
-        .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
-        .filter(within_if_set::<resolution::Entity, _>(
-            C::ResolutionId,
-            viewer,
-        ))
-        .filter(within_if_set::<domestic_homicide_review::Entity, _>(
-            C::ReviewId,
-            viewer,
-        ))
-});
+scoped!(
+    action,
+    |viewer| {
+        use action::Column as C;
+        action::Entity::find()
+            .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
+            .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
+            .filter(within_if_set::<resolution::Entity, _>(
+                C::ResolutionId,
+                viewer,
+            ))
+            .filter(within_if_set::<domestic_homicide_review::Entity, _>(
+                C::ReviewId,
+                viewer,
+            ))
+    },
+    restricted = |_v, m| when_restricted("action", m.visibility, m.id, m.partnership_id)
+);
 
 scoped!(action_update, |viewer| {
     action_update::Entity::find().filter(within::<action::Entity, _>(
@@ -255,12 +344,16 @@ scoped!(declaration_of_interest, |viewer| {
     ))
 });
 
-scoped!(indicator, |viewer| {
-    use indicator::Column as C;
-    indicator::Entity::find()
-        .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
-        .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
-});
+scoped!(
+    indicator,
+    |viewer| {
+        use indicator::Column as C;
+        indicator::Entity::find()
+            .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
+            .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
+    },
+    restricted = |_v, m| when_restricted("indicator", m.visibility, m.id, m.partnership_id)
+);
 
 scoped!(indicator_reading, |viewer| {
     indicator_reading::Entity::find().filter(within::<indicator::Entity, _>(

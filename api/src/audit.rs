@@ -8,7 +8,7 @@ use crate::auth::Viewer;
 use crate::error::ApiResult;
 use chrono::Utc;
 use entity::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 /// Outcome of an audited operation.
@@ -102,4 +102,28 @@ pub async fn allowed<C: ConnectionTrait>(
         detail: None,
     };
     record(db, &rc.viewer, rc.purpose.as_deref(), entry).await
+}
+
+/// Records a request's reads of restricted content, one row per record, in one statement.
+pub async fn record_reads<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    purpose: Option<&str>,
+    reads: Vec<crate::access::RestrictedRead>,
+) -> ApiResult<()> {
+    let now = Utc::now();
+    let rows = reads.into_iter().map(|r| audit_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        occurred_at: Set(now),
+        person_id: Set(viewer.person_id()),
+        partnership_id: Set(Some(r.partnership_id)),
+        operation: Set("read".to_string()),
+        entity_type: Set(r.entity_type.to_string()),
+        entity_id: Set(Some(r.id)),
+        outcome: Set(Outcome::Allowed.as_str().to_string()),
+        purpose: Set(purpose.map(str::to_string)),
+        detail: Set(None),
+    });
+    audit_log::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
 }

@@ -68,7 +68,7 @@ pub async fn list(
     if let Some(kind) = filter.kind {
         select = select.filter(board::Column::Kind.eq(entity::enums::BoardKind::from(kind)));
     }
-    connection(&rc.db, select, board_sort(), args, Board).await
+    connection(rc, select, board_sort(), args, Board).await
 }
 
 /// Attendance of one organisation's people at a board's held meetings over a period.
@@ -161,7 +161,7 @@ impl Board {
             );
         }
         connection(
-            &rc.db,
+            rc,
             select,
             membership_sort(),
             PageArgs::new(first, after, last, before),
@@ -240,7 +240,7 @@ impl Board {
         let select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer)
             .filter(domestic_homicide_review::Column::BoardId.eq(self.0.id));
         connection(
-            &rc.db,
+            rc,
             select,
             crate::reviews::review_sort(),
             PageArgs::new(first, after, last, before),

@@ -19,6 +19,8 @@ pub struct RequestContext {
     pub purpose: Option<String>,
     /// Live-update events.
     pub events: crate::events::EventBus,
+    /// Restricted rows read by this request, audited when it finishes.
+    pub reads: Arc<crate::access::ReadLog>,
 }
 
 impl RequestContext {
@@ -29,13 +31,15 @@ impl RequestContext {
         events: crate::events::EventBus,
     ) -> Self {
         let viewer = Arc::new(viewer);
-        let loader = crate::loaders::new_loader(viewer.clone(), db.clone());
+        let reads = Arc::new(crate::access::ReadLog::default());
+        let loader = crate::loaders::new_loader(viewer.clone(), db.clone(), reads.clone());
         RequestContext {
             viewer,
             db,
             loader,
             purpose,
             events,
+            reads,
         }
     }
 

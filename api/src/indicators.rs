@@ -86,7 +86,7 @@ impl Indicator {
             SortType::Date,
         );
         connection(
-            &rc.db,
+            rc,
             select,
             sort,
             PageArgs::new(first, after, last, before),
@@ -158,7 +158,7 @@ pub async fn list(
     if let Some(b) = board {
         select = select.filter(indicator::Column::BoardId.eq(b));
     }
-    connection(&rc.db, select, indicator_sort(), args, Indicator).await
+    connection(rc, select, indicator_sort(), args, Indicator).await
 }
 
 /// Root fields of this area.

@@ -23,12 +23,18 @@ use uuid::Uuid;
 pub struct Batch {
     viewer: Arc<Viewer>,
     db: DatabaseConnection,
+    reads: Arc<access::ReadLog>,
 }
 
 /// Builds the request's data loader. The 2 ms window (async-graphql's default is 1 ms) lets
 /// a list of more than 32 items, which the executor polls in two passes, still share one batch.
-pub fn new_loader(viewer: Arc<Viewer>, db: DatabaseConnection) -> DataLoader<Batch> {
-    DataLoader::new(Batch { viewer, db }, tokio::spawn).delay(std::time::Duration::from_millis(2))
+pub fn new_loader(
+    viewer: Arc<Viewer>,
+    db: DatabaseConnection,
+    reads: Arc<access::ReadLog>,
+) -> DataLoader<Batch> {
+    DataLoader::new(Batch { viewer, db, reads }, tokio::spawn)
+        .delay(std::time::Duration::from_millis(2))
 }
 
 macro_rules! typed_key {
@@ -102,6 +108,7 @@ where
             .filter(E::id_column().is_in(keys.iter().map(|k| k.0)))
             .all(&self.db)
             .await?;
+        self.reads.note::<E>(&self.viewer, &rows);
         Ok(rows
             .into_iter()
             .map(|m| (ById::new(E::id_of(&m)), m))
@@ -127,6 +134,7 @@ where
             .order_by_asc(<R::Entity as Scoped>::id_column())
             .all(&self.db)
             .await?;
+        self.reads.note::<R::Entity>(&self.viewer, &rows);
         let mut out: HashMap<Children<R>, Self::Value> = HashMap::new();
         for row in rows {
             if let Some(parent) = uuid_of(row.get(R::parent_column())) {

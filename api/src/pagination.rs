@@ -213,13 +213,13 @@ pub fn count_statement<E: EntityTrait>(db: &DatabaseConnection, select: Select<E
 
 /// Runs one page of `select` (which already carries the visibility conditions and filters).
 pub async fn page<E>(
-    db: &DatabaseConnection,
+    rc: &crate::context::RequestContext,
     select: Select<E>,
     sort: Sort<E>,
     args: PageArgs,
 ) -> ApiResult<Page<E::Model>>
 where
-    E: EntityTrait,
+    E: crate::access::Scoped,
     E::Model: Sync,
 {
     let first = page_size(args.first, "first")?;
@@ -231,8 +231,8 @@ where
         ));
     }
     let fields = ConnectionFields {
-        db: db.clone(),
-        count: count_statement(db, select.clone()),
+        db: rc.db.clone(),
+        count: count_statement(&rc.db, select.clone()),
     };
 
     // Conditions are expressed on the ascending order; a descending list swaps them.
@@ -264,10 +264,11 @@ where
         .order_by_with_nulls(sort.column, order.clone(), nulls)
         .order_by(sort.id, order)
         .limit(limit + 1)
-        .all(db)
+        .all(&rc.db)
         .await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
+    rc.reads.note::<E>(&rc.viewer, &rows);
     if backwards {
         rows.reverse();
     }
@@ -318,16 +319,16 @@ impl<E: EntityTrait> Sort<E> {
 
 /// One page of `select` wrapped into a GraphQL connection of `T`.
 pub async fn connection<E, T>(
-    db: &DatabaseConnection,
+    rc: &crate::context::RequestContext,
     select: Select<E>,
     sort: Sort<E>,
     args: PageArgs,
     wrap: impl Fn(E::Model) -> T,
 ) -> ApiResult<Conn<T>>
 where
-    E: EntityTrait,
+    E: crate::access::Scoped,
     E::Model: Sync,
     T: OutputType,
 {
-    Ok(page(db, select, sort, args).await?.into_connection(wrap))
+    Ok(page(rc, select, sort, args).await?.into_connection(wrap))
 }

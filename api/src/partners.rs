@@ -51,7 +51,7 @@ impl Partnership {
         let select = access::visible::<organisation::Entity>(&rc.viewer)
             .filter(organisation::Column::Id.in_subquery(members));
         connection(
-            &rc.db,
+            rc,
             select,
             organisation_sort(),
             PageArgs::new(first, after, last, before),
@@ -265,7 +265,7 @@ impl Organisation {
             SortType::Text,
         );
         connection(
-            &rc.db,
+            rc,
             select,
             sort,
             PageArgs::new(first, after, last, before),
@@ -286,7 +286,7 @@ impl Organisation {
         let select = access::visible::<person::Entity>(&rc.viewer)
             .filter(person::Column::OrganisationId.eq(self.0.id));
         connection(
-            &rc.db,
+            rc,
             select,
             person_sort(),
             PageArgs::new(first, after, last, before),
@@ -368,7 +368,7 @@ impl Person {
         let select = access::visible::<board_membership::Entity>(&rc.viewer)
             .filter(board_membership::Column::PersonId.eq(self.0.id));
         connection(
-            &rc.db,
+            rc,
             select,
             crate::boards::membership_sort(),
             PageArgs::new(first, after, last, before),
@@ -537,7 +537,7 @@ impl PartnersQuery {
             SortType::Text,
         );
         connection(
-            &rc.db,
+            rc,
             access::visible::<partnership::Entity>(&rc.viewer),
             sort,
             PageArgs::new(first, after, last, before),
@@ -574,7 +574,7 @@ impl PartnersQuery {
             );
         }
         connection(
-            &rc.db,
+            rc,
             select,
             organisation_sort(),
             PageArgs::new(first, after, last, before),
@@ -607,7 +607,7 @@ impl PartnersQuery {
             select = select.filter(crate::search::contains(person::Column::Name, &q, "search")?);
         }
         connection(
-            &rc.db,
+            rc,
             select,
             person_sort(),
             PageArgs::new(first, after, last, before),

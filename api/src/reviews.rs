@@ -127,7 +127,7 @@ pub async fn list(
     if let Some(p) = partnership {
         select = select.filter(domestic_homicide_review::Column::PartnershipId.eq(p));
     }
-    connection(&rc.db, select, review_sort(), args, Review).await
+    connection(rc, select, review_sort(), args, Review).await
 }
 
 /// Root fields of this area.

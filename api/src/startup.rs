@@ -261,21 +261,36 @@ fn unauthenticated(err: ApiError) -> Response {
     response
 }
 
-async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> GraphQLResponse {
-    let request = request.into_inner().data(RequestContext::new(
-        caller.0,
-        state.db.clone(),
-        caller.1,
-        state.events.clone(),
-    ));
-    state.schema.execute(request).await.into()
+async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> Response {
+    let context = RequestContext::new(caller.0, state.db.clone(), caller.1, state.events.clone());
+    let (viewer, reads, purpose) = (
+        context.viewer.clone(),
+        context.reads.clone(),
+        context.purpose.clone(),
+    );
+    let response = state
+        .schema
+        .execute(request.into_inner().data(context))
+        .await;
+    // Every read of restricted content is recorded before the content leaves the server; if the
+    // audit log cannot be written, the response is withheld.
+    let reads = reads.drain();
+    if !reads.is_empty() {
+        if let Err(err) =
+            crate::audit::record_reads(&state.db, &viewer, purpose.as_deref(), reads).await
+        {
+            tracing::error!(error = ?err, "cannot audit restricted reads; response withheld");
+            return error_response(StatusCode::SERVICE_UNAVAILABLE, ApiError::Internal);
+        }
+    }
+    GraphQLResponse::from(response).into_response()
 }
 
 async fn graphql_post(
     State(state): State<AppState>,
     caller: Caller,
     request: GraphQLRequest,
-) -> GraphQLResponse {
+) -> Response {
     execute(&state, caller, request).await
 }
 
@@ -291,7 +306,7 @@ async fn graphql_get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     match request {
-        Ok(request) if !wants_html => execute(&state, caller, request).await.into_response(),
+        Ok(request) if !wants_html => execute(&state, caller, request).await,
         _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
     }
 }

@@ -135,7 +135,7 @@ pub async fn list(
         strategy::Column::Id,
         SortType::Date,
     );
-    connection(&rc.db, select, sort, args, Strategy).await
+    connection(rc, select, sort, args, Strategy).await
 }
 
 /// Root fields of this area.

@@ -301,3 +301,47 @@ async fn concurrent_updates_are_all_kept_or_refused_never_lost() {
         .await;
     assert_eq!(reply.data()["node"]["version"], writers + 1);
 }
+
+#[tokio::test]
+async fn reads_of_restricted_content_are_audited_with_the_stated_purpose() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let q = r#"query($id: ID!, $m: ID!) { node(id: $id) { ... on Action { title } }
+        meeting: node(id: $m) { ... on Meeting { agendaItems { edges { node { title } } } } } }"#;
+    let vars =
+        json!({ "id": gid(Kind::Action, w.restricted_action), "m": gid(Kind::Meeting, w.meeting) });
+    // Not cleared: sees nothing restricted (only a stub), so nothing is recorded.
+    app.gql(Some(MEMBER), q, vars.clone()).await.data();
+    assert_eq!(audit_log::Entity::find().count(app.db()).await.unwrap(), 0);
+    // Cleared, with a purpose: the action and the two restricted items are recorded, once each.
+    let response = app
+        .client
+        .post(&app.url)
+        .bearer_auth(app.token(CLEARED))
+        .header("X-Access-Purpose", "MARAC case preparation")
+        .json(&json!({ "query": q, "variables": vars }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let rows = audit_log::Entity::find()
+        .filter(audit_log::Column::Operation.eq("read"))
+        .all(app.db())
+        .await
+        .unwrap();
+    let mut read: Vec<_> = rows
+        .iter()
+        .map(|r| (r.entity_type.as_str(), r.entity_id.unwrap()))
+        .collect();
+    read.sort();
+    let mut expected = vec![
+        ("action", w.restricted_action),
+        ("agenda_item", w.stub_item),
+        ("agenda_item", w.hidden_item),
+    ];
+    expected.sort();
+    assert_eq!(read, expected);
+    assert!(rows
+        .iter()
+        .all(|r| r.purpose.as_deref() == Some("MARAC case preparation")));
+}

@@ -84,7 +84,14 @@ fn subscribe(
                 select = select.filter(action::Column::LeadOrganisationId.eq(o));
             }
             match select.one(&db).await {
-                Ok(Some(model)) => yield Action(model),
+                Ok(Some(model)) => {
+                let reads: Vec<_> = <action::Entity as access::Scoped>::restricted_read(&viewer, &model).into_iter().collect();
+                if !reads.is_empty() && crate::audit::record_reads(&db, &viewer, None, reads).await.is_err() {
+                    // Not audited, not delivered.
+                    break;
+                }
+                yield Action(model)
+            }
                 Ok(None) => continue,
                 Err(err) => {
                     tracing::error!(error = %err, "subscription read failed");

@@ -183,7 +183,7 @@ pub async fn list(
 ) -> ApiResult<Conn<Action>> {
     let rc = ctx.req()?;
     let select = filtered(&rc.viewer, &filter)?;
-    connection(&rc.db, select, action_sort(order), args, Action).await
+    connection(rc, select, action_sort(order), args, Action).await
 }
 
 /// Open actions from resolutions of meetings of the same board held before `meeting`.
@@ -218,7 +218,7 @@ pub async fn matters_arising(
         field: ActionOrderField::CreatedAt,
         direction: SortDirection::Asc,
     }));
-    connection(&rc.db, select, action_sort(order), args, Action).await
+    connection(rc, select, action_sort(order), args, Action).await
 }
 
 /// How to group a RAG summary.
@@ -511,7 +511,7 @@ impl Action {
             SortType::DateTime,
         );
         connection(
-            &rc.db,
+            rc,
             select,
             sort,
             PageArgs::new(first, after, last, before),

@@ -83,7 +83,7 @@ pub async fn list(
     } else {
         Sort::desc(C::StartsAt, C::Id, SortType::DateTime)
     };
-    connection(&rc.db, select, sort, args, Meeting).await
+    connection(rc, select, sort, args, Meeting).await
 }
 
 /// A sitting of a board.
@@ -147,7 +147,7 @@ impl Meeting {
         );
         let viewer = rc.viewer.clone();
         connection(
-            &rc.db,
+            rc,
             select,
             sort,
             PageArgs::new(first, after, last, before),
