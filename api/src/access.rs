@@ -361,3 +361,12 @@ scoped!(indicator_reading, |viewer| {
         viewer,
     ))
 });
+
+// The audit log: administrators of the partnership only. Not content, so reading it is not a
+// restricted read; nobody can change it through the API.
+scoped!(audit_log, |viewer| {
+    audit_log::Entity::find().filter(in_set(
+        audit_log::Column::PartnershipId,
+        &viewer.admin_partnerships,
+    ))
+});

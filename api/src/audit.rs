@@ -127,3 +127,109 @@ pub async fn record_reads<C: ConnectionTrait>(
     audit_log::Entity::insert_many(rows).exec(db).await?;
     Ok(())
 }
+
+/// One entry of the audit log.
+pub struct AuditEntry(pub audit_log::Model);
+
+#[async_graphql::Object]
+impl AuditEntry {
+    async fn occurred_at(&self) -> chrono::DateTime<Utc> {
+        self.0.occurred_at
+    }
+    /// Who: null for an anonymous caller.
+    async fn person(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> ApiResult<Option<crate::partners::Person>> {
+        use crate::context::CtxExt;
+        Ok(ctx
+            .req()?
+            .load_opt::<entity::person::Entity>(self.0.person_id)
+            .await?
+            .map(crate::partners::Person))
+    }
+    /// What was done: "read" or the mutation's name.
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    async fn entity_type(&self) -> &str {
+        &self.0.entity_type
+    }
+    /// The record's UUID (not a global ID: the record may since have been deleted or be hidden).
+    async fn entity_id(&self) -> Option<Uuid> {
+        self.0.entity_id
+    }
+    /// "allowed" or "denied".
+    async fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+    /// The purpose the caller stated.
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+}
+
+/// Root fields of the audit log.
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[async_graphql::Object]
+impl AuditQuery {
+    /// The audit log of a partnership, newest first (its administrators only).
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        partnership_id: async_graphql::ID,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<crate::pagination::Conn<AuditEntry>> {
+        use crate::context::CtxExt;
+        use crate::pagination::{connection, PageArgs, Sort, SortType};
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let rc = ctx.req()?;
+        let partnership = crate::ids::decode(
+            &partnership_id,
+            crate::ids::Kind::Partnership,
+            "partnershipId",
+        )?;
+        if !rc.viewer.admin_partnerships.contains(&partnership) {
+            return Err(crate::error::ApiError::Forbidden(
+                "only the partnership's administrators may read its audit log".into(),
+            ));
+        }
+        let select = crate::access::visible::<audit_log::Entity>(&rc.viewer)
+            .filter(audit_log::Column::PartnershipId.eq(partnership));
+        let sort = Sort::desc(
+            audit_log::Column::OccurredAt,
+            audit_log::Column::Id,
+            SortType::DateTime,
+        );
+        connection(
+            rc,
+            select,
+            sort,
+            PageArgs::new(first, after, last, before),
+            AuditEntry,
+        )
+        .await
+    }
+}
+
+/// Whether any partnership whose restricted records were read requires a stated purpose.
+pub async fn purpose_required<C: ConnectionTrait>(
+    db: &C,
+    reads: &[crate::access::RestrictedRead],
+) -> ApiResult<bool> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let partnerships: std::collections::BTreeSet<Uuid> =
+        reads.iter().map(|r| r.partnership_id).collect();
+    let requiring = entity::partnership::Entity::find()
+        .filter(entity::partnership::Column::Id.is_in(partnerships))
+        .filter(entity::partnership::Column::RequireAccessPurpose.eq(true))
+        .count(db)
+        .await?;
+    Ok(requiring > 0)
+}

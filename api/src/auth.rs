@@ -9,7 +9,9 @@ use crate::config::JwtConfig;
 use crate::error::ApiError;
 use chrono::Utc;
 use entity::enums::MembershipRole;
-use entity::{board, board_membership, organisation_partnership, person};
+use entity::{
+    board, board_membership, organisation_partnership, partnership_administrator, person,
+};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -129,6 +131,9 @@ pub struct Viewer {
     pub seats: BTreeSet<Uuid>,
     /// Boards where the caller is chair, joint chair, vice-chair or secretary.
     pub officer_boards: BTreeSet<Uuid>,
+    /// Partnerships the caller administers. Grants management and the audit log, never sight
+    /// of restricted content.
+    pub admin_partnerships: BTreeSet<Uuid>,
 }
 
 impl Viewer {
@@ -197,12 +202,21 @@ impl Viewer {
             .all(db)
             .await?;
 
+        let administered: Vec<Uuid> = partnership_administrator::Entity::find()
+            .select_only()
+            .column(partnership_administrator::Column::PartnershipId)
+            .filter(partnership_administrator::Column::PersonId.eq(person.id))
+            .into_tuple()
+            .all(db)
+            .await?;
+
         let mut viewer = Viewer {
             person: Some(person),
             ..Viewer::default()
         };
         viewer.partnerships.extend(served);
         viewer.partnerships.extend(seat_partnerships);
+        viewer.admin_partnerships.extend(administered);
         for (board_id, cleared, role) in seats {
             viewer.seats.insert(board_id);
             match role {

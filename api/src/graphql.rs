@@ -161,6 +161,7 @@ pub struct QueryRoot(
     ActionsQuery,
     IndicatorsQuery,
     ReviewsQuery,
+    crate::audit::AuditQuery,
 );
 
 /// The mutation root: only merges the areas.

@@ -314,6 +314,7 @@ async fn load_one<C: ConnectionTrait>(
         slug: Set(data.partnership.key),
         name: Set(data.partnership.name),
         area: Set(data.partnership.area),
+        require_access_purpose: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
     }

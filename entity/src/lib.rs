@@ -21,6 +21,7 @@ pub mod meeting;
 pub mod organisation;
 pub mod organisation_partnership;
 pub mod partnership;
+pub mod partnership_administrator;
 pub mod person;
 pub mod priority;
 pub mod resolution;

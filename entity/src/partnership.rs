@@ -11,6 +11,8 @@ pub struct Model {
     pub slug: String,
     pub name: String,
     pub area: Option<String>,
+    /// Restricted reads must state a purpose (`X-Access-Purpose`).
+    pub require_access_purpose: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -30,6 +30,8 @@ mod m20261123_000019_create_indicator_reading;
 mod m20261123_000020_create_audit_log;
 mod m20261123_000021_add_person_organisation_editor;
 mod m20261123_000022_add_action_status_reason;
+mod m20261123_000023_create_partnership_administrator;
+mod m20261123_000024_add_partnership_require_access_purpose;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000020_create_audit_log::Migration),
             Box::new(m20261123_000021_add_person_organisation_editor::Migration),
             Box::new(m20261123_000022_add_action_status_reason::Migration),
+            Box::new(m20261123_000023_create_partnership_administrator::Migration),
+            Box::new(m20261123_000024_add_partnership_require_access_purpose::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ impl<'a> Builder<'a> {
             slug: Set(slug.into()),
             name: Set(format!("{slug} CSP")),
             area: Set(None),
+            require_access_purpose: Set(false),
             created_at: Set(now()),
             updated_at: Set(now()),
         }

@@ -345,3 +345,95 @@ async fn reads_of_restricted_content_are_audited_with_the_stated_purpose() {
         .iter()
         .all(|r| r.purpose.as_deref() == Some("MARAC case preparation")));
 }
+
+#[tokio::test]
+async fn administrators_read_the_audit_log_but_not_restricted_content() {
+    use entity::partnership_administrator;
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let admin = Builder { db: app.db() }
+        .person(w.police, "partnership-admin")
+        .await;
+    partnership_administrator::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        partnership_id: Set(w.partnership),
+        person_id: Set(admin),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    app.gql(
+        Some(LEAD),
+        UPDATE,
+        progress(w.public_action, 1, 20, "first"),
+    )
+    .await
+    .data();
+    let q = "query($p: ID!) { auditLog(partnershipId: $p) { totalCount edges { node { operation outcome person { name } } } } }";
+    let p = json!({ "p": gid(Kind::Partnership, w.partnership) });
+    let log = app.gql(Some("partnership-admin"), q, p.clone()).await;
+    assert_eq!(log.data()["auditLog"]["totalCount"], 1);
+    assert_eq!(
+        log.data()["auditLog"]["edges"][0]["node"]["operation"],
+        "updateActionProgress"
+    );
+    assert_eq!(
+        app.gql(Some(LEAD), q, p.clone()).await.error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(app.gql(None, q, p).await.error_code(), "FORBIDDEN");
+    // Being an administrator grants no sight of restricted content.
+    let hidden = app
+        .gql(
+            Some("partnership-admin"),
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": gid(Kind::Action, w.restricted_action) }),
+        )
+        .await;
+    assert!(hidden.data()["node"].is_null());
+}
+
+#[tokio::test]
+async fn a_partnership_can_require_a_purpose_for_restricted_reads() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    entity::partnership::ActiveModel {
+        id: Set(w.partnership),
+        require_access_purpose: Set(true),
+        ..Default::default()
+    }
+    .update(app.db())
+    .await
+    .unwrap();
+    let q = "query($id: ID!) { node(id: $id) { ... on Action { title } } }";
+    let vars = json!({ "id": gid(Kind::Action, w.restricted_action) });
+    let refused = app.gql(Some(CLEARED), q, vars.clone()).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    assert!(!refused.body.to_string().contains(SECRET));
+    // Public reads need no purpose.
+    app.gql(
+        Some(CLEARED),
+        q,
+        json!({ "id": gid(Kind::Action, w.public_action) }),
+    )
+    .await
+    .data();
+    let response = app
+        .client
+        .post(&app.url)
+        .bearer_auth(app.token(CLEARED))
+        .header("X-Access-Purpose", "MARAC case preparation")
+        .json(&json!({ "query": q, "variables": vars }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["data"]["node"]["title"],
+        format!("Safety plan for {SECRET}")
+    );
+}
