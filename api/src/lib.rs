@@ -16,6 +16,7 @@ pub mod context;
 pub mod dates;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod graphql;
 pub mod ids;
 pub mod indicators;

@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
+        .route("/export/actions.csv", get(crate::export::actions_csv))
         .route("/healthz", get(|| async { "ok" }))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         // A bug must cost one request a 500, never the connection or the process.

@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod demo;
 mod errors;
+mod export;
 mod indicator_writes;
 mod live;
 mod meeting_writes;
