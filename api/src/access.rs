@@ -15,7 +15,9 @@
 //! meeting, a resolution its (fully visible) agenda item, an action its board, source resolution
 //! and review; updates, attendance, readings and seats follow their parent.
 //!
-//! Domestic Homicide Reviews are restricted until published whatever their stored marking.
+//! Domestic Homicide Reviews are restricted until published whatever their stored marking; once
+//! published, their own marking decides (publishing sets it to public), even if the overseeing
+//! panel itself is not public.
 //!
 //! The one deliberate exception: a restricted agenda item with a `stub_title` is listed to people
 //! who can see its meeting, but [`redact_agenda_item`] replaces its content with the stub, and its
@@ -275,18 +277,16 @@ scoped!(
     domestic_homicide_review,
     |viewer| {
         use domestic_homicide_review::Column as C;
-        domestic_homicide_review::Entity::find()
-            .filter(within::<board::Entity, _>(C::BoardId, viewer))
-            .filter(
-                Condition::any()
-                    .add(in_set(C::BoardId, &viewer.cleared_boards))
-                    .add(
-                        // Published: then, and only then, the stored marking decides.
-                        Condition::all()
-                            .add(C::Status.eq(ReviewStatus::Published))
-                            .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId)),
-                    ),
-            )
+        domestic_homicide_review::Entity::find().filter(
+            Condition::any()
+                .add(in_set(C::BoardId, &viewer.cleared_boards))
+                .add(
+                    // Published: then, and only then, the stored marking decides.
+                    Condition::all()
+                        .add(C::Status.eq(ReviewStatus::Published))
+                        .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId)),
+                ),
+        )
     },
     restricted = |_v, m| (m.status != ReviewStatus::Published
         || m.visibility == Visibility::Restricted)

@@ -166,7 +166,12 @@ pub struct QueryRoot(
 
 /// The mutation root: only merges the areas.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(ActionsMutation, MeetingsMutation, IndicatorsMutation);
+pub struct MutationRoot(
+    ActionsMutation,
+    MeetingsMutation,
+    IndicatorsMutation,
+    crate::reviews::ReviewsMutation,
+);
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]

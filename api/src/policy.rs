@@ -125,3 +125,36 @@ pub fn may_on_board(viewer: &Viewer, permission: BoardPermission, board: uuid::U
     };
     board_permits(standing, permission)
 }
+
+/// What a caller wants to do to a Domestic Homicide Review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewPermission {
+    /// Open a review, move it along the statutory path, maintain its action plan.
+    Manage,
+}
+
+/// A caller's relation to a review's overseeing board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStanding {
+    /// A current seat with restricted clearance.
+    Cleared,
+    /// Anyone else (including administrators).
+    NotCleared,
+}
+
+fn review_permits(standing: ReviewStanding, permission: ReviewPermission) -> bool {
+    match (standing, permission) {
+        (ReviewStanding::Cleared, ReviewPermission::Manage) => true,
+        (ReviewStanding::NotCleared, ReviewPermission::Manage) => false,
+    }
+}
+
+/// Whether the caller may do `permission` to reviews overseen by `board`.
+pub fn may_on_review(viewer: &Viewer, permission: ReviewPermission, board: uuid::Uuid) -> bool {
+    let standing = if viewer.is_cleared_on(board) {
+        ReviewStanding::Cleared
+    } else {
+        ReviewStanding::NotCleared
+    };
+    review_permits(standing, permission)
+}

@@ -152,3 +152,316 @@ impl ReviewsQuery {
         list(ctx, partnership, PageArgs::new(first, after, last, before)).await
     }
 }
+
+/// Opens a review when the Home Office is notified.
+#[derive(async_graphql::InputObject)]
+pub struct CreateReviewInput {
+    /// The overseeing panel or task-and-finish group; the caller needs a cleared seat on it.
+    pub board_id: ID,
+    /// The pseudonym the review is known by ('Susan').
+    pub pseudonym: String,
+    pub notified_on: NaiveDate,
+}
+
+/// Moves a review to the next step of the statutory path.
+#[derive(async_graphql::InputObject)]
+pub struct AdvanceReviewInput {
+    pub review_id: ID,
+    /// Must be the next step after the current one.
+    pub to: ReviewStatus,
+    /// When the step happened (not before the previous milestone).
+    pub on: NaiveDate,
+    /// The pseudonymised summary: required to publish.
+    pub summary: Option<String>,
+}
+
+/// Adds an item to a review's action plan (restricted, owned by the review's board).
+#[derive(async_graphql::InputObject)]
+pub struct AddReviewActionInput {
+    pub review_id: ID,
+    pub title: String,
+    pub lead_person_id: Option<ID>,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// The statutory path in order.
+const PATH: [DbStatus; 6] = [
+    DbStatus::Notified,
+    DbStatus::Commissioned,
+    DbStatus::PanelAndImrs,
+    DbStatus::ReportSubmitted,
+    DbStatus::HomeOfficeQa,
+    DbStatus::Published,
+];
+
+/// The latest milestone date recorded so far.
+fn last_milestone(r: &domestic_homicide_review::Model) -> Option<NaiveDate> {
+    [
+        r.published_on,
+        r.qa_panel_on,
+        r.submitted_on,
+        r.commissioned_on,
+        r.notified_on,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+}
+
+async fn review_for_write(
+    rc: &crate::context::RequestContext,
+    id: &ID,
+    operation: &str,
+) -> ApiResult<domestic_homicide_review::Model> {
+    use crate::error::ApiError;
+    let id = ids::decode(id, Kind::DomesticHomicideReview, "reviewId")?;
+    let review = access::visible::<domestic_homicide_review::Entity>(&rc.viewer)
+        .filter(domestic_homicide_review::Column::Id.eq(id))
+        .one(&rc.db)
+        .await?
+        .ok_or(ApiError::NotFound("review"))?;
+    if !crate::policy::may_on_review(
+        &rc.viewer,
+        crate::policy::ReviewPermission::Manage,
+        review.board_id,
+    ) {
+        // A published review is visible to all, but only cleared seats manage it.
+        return Err(crate::audit::refuse(
+            rc,
+            operation,
+            "domestic_homicide_review",
+            review.id,
+            review.partnership_id,
+            "only cleared members of the overseeing board may manage this review",
+        )
+        .await);
+    }
+    Ok(review)
+}
+
+/// Mutations of this area. Cleared seats of the overseeing board only; to everyone else an
+/// unpublished review does not exist (NOT_FOUND).
+#[derive(Default)]
+pub struct ReviewsMutation;
+
+#[Object]
+impl ReviewsMutation {
+    /// Opens a review (status NOTIFIED).
+    async fn create_domestic_homicide_review(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateReviewInput,
+    ) -> ApiResult<Review> {
+        use crate::error::ApiError;
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
+        let pseudonym = input.pseudonym.trim().to_string();
+        if pseudonym.is_empty() || pseudonym.chars().count() > 100 {
+            return Err(ApiError::bad_input(
+                "pseudonym",
+                "`pseudonym` must be 1 to 100 characters",
+            ));
+        }
+        let board = access::visible::<board::Entity>(&rc.viewer)
+            .filter(board::Column::Id.eq(board_id))
+            .one(&rc.db)
+            .await?
+            .ok_or(ApiError::NotFound("board"))?;
+        if !crate::policy::may_on_review(
+            &rc.viewer,
+            crate::policy::ReviewPermission::Manage,
+            board.id,
+        ) {
+            return Err(crate::audit::refuse(
+                rc,
+                "createDomesticHomicideReview",
+                "board",
+                board.id,
+                board.partnership_id,
+                "only cleared members of the board may open a review",
+            )
+            .await);
+        }
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let now = chrono::Utc::now();
+        let review = domestic_homicide_review::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            partnership_id: Set(board.partnership_id),
+            board_id: Set(board.id),
+            pseudonym: Set(pseudonym),
+            status: Set(DbStatus::Notified),
+            notified_on: Set(Some(input.notified_on)),
+            commissioned_on: Set(None),
+            submitted_on: Set(None),
+            qa_panel_on: Set(None),
+            published_on: Set(None),
+            summary: Set(None),
+            visibility: Set(DbVisibility::Restricted),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        crate::audit::allowed(
+            &txn,
+            rc,
+            "createDomesticHomicideReview",
+            "domestic_homicide_review",
+            review.id,
+            review.partnership_id,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Review(review))
+    }
+
+    /// Moves a review one step along the statutory path, recording the milestone date.
+    /// Publishing makes the review and its pseudonymised summary public; its action plan keeps
+    /// its own (restricted) marking.
+    async fn advance_domestic_homicide_review(
+        &self,
+        ctx: &Context<'_>,
+        input: AdvanceReviewInput,
+    ) -> ApiResult<Review> {
+        use crate::error::ApiError;
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let review =
+            review_for_write(rc, &input.review_id, "advanceDomesticHomicideReview").await?;
+        let to: DbStatus = input.to.into();
+        let current = PATH.iter().position(|s| *s == review.status).unwrap_or(0);
+        if PATH.get(current + 1) != Some(&to) {
+            let next = PATH
+                .get(current + 1)
+                .map(|s| format!("{:?}", ReviewStatus::from(*s)))
+                .unwrap_or_else(|| "none: the review is published".into());
+            return Err(ApiError::bad_input(
+                "to",
+                format!("the review can only move to the next step ({next})"),
+            ));
+        }
+        if last_milestone(&review).is_some_and(|d| input.on < d) {
+            return Err(ApiError::bad_input(
+                "on",
+                "a milestone cannot be dated before the previous one",
+            ));
+        }
+        let summary = input
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if to == DbStatus::Published && summary.is_none() && review.summary.is_none() {
+            return Err(ApiError::bad_input(
+                "summary",
+                "a pseudonymised summary is required to publish",
+            ));
+        }
+        let mut changes = domestic_homicide_review::ActiveModel {
+            id: Set(review.id),
+            status: Set(to),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        match to {
+            DbStatus::Commissioned => changes.commissioned_on = Set(Some(input.on)),
+            DbStatus::ReportSubmitted => changes.submitted_on = Set(Some(input.on)),
+            DbStatus::HomeOfficeQa => changes.qa_panel_on = Set(Some(input.on)),
+            DbStatus::Published => {
+                changes.published_on = Set(Some(input.on));
+                changes.visibility = Set(DbVisibility::Public);
+            }
+            DbStatus::Notified | DbStatus::PanelAndImrs => {}
+        }
+        if let Some(summary) = summary {
+            changes.summary = Set(Some(summary));
+        }
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let updated = changes.update(&txn).await?;
+        crate::audit::allowed(
+            &txn,
+            rc,
+            "advanceDomesticHomicideReview",
+            "domestic_homicide_review",
+            review.id,
+            review.partnership_id,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Review(updated))
+    }
+
+    /// Adds an item to a review's action plan.
+    async fn add_review_action(
+        &self,
+        ctx: &Context<'_>,
+        input: AddReviewActionInput,
+    ) -> ApiResult<Action> {
+        use crate::error::ApiError;
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let title = input.title.trim().to_string();
+        if title.is_empty() || title.chars().count() > 300 {
+            return Err(ApiError::bad_input(
+                "title",
+                "`title` must be 1 to 300 characters",
+            ));
+        }
+        let lead_id = input
+            .lead_person_id
+            .as_ref()
+            .map(|id| ids::decode(id, Kind::Person, "leadPersonId"))
+            .transpose()?;
+        let review = review_for_write(rc, &input.review_id, "addReviewAction").await?;
+        let lead = match lead_id {
+            Some(id) => Some(
+                access::visible::<entity::person::Entity>(&rc.viewer)
+                    .filter(entity::person::Column::Id.eq(id))
+                    .one(&rc.db)
+                    .await?
+                    .ok_or_else(|| ApiError::bad_input("leadPersonId", "no such person"))?,
+            ),
+            None => None,
+        };
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let now = chrono::Utc::now();
+        let created = entity::action::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            partnership_id: Set(review.partnership_id),
+            board_id: Set(Some(review.board_id)),
+            resolution_id: Set(None),
+            priority_id: Set(None),
+            review_id: Set(Some(review.id)),
+            title: Set(title),
+            expected_outcome: Set(None),
+            lead_person_id: Set(lead.as_ref().map(|p| p.id)),
+            lead_organisation_id: Set(lead.as_ref().map(|p| p.organisation_id)),
+            start_date: Set(Some(now.date_naive())),
+            due_date: Set(input.due_date),
+            resources_required: Set(None),
+            risks: Set(None),
+            percent_complete: Set(0),
+            rag: Set(None),
+            status: Set(entity::enums::ActionStatus::Open),
+            visibility: Set(DbVisibility::Restricted),
+            version: Set(1),
+            status_reason: Set(None),
+            missed_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        crate::audit::allowed(
+            &txn,
+            rc,
+            "addReviewAction",
+            "action",
+            created.id,
+            created.partnership_id,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Action(created))
+    }
+}

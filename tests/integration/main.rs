@@ -14,5 +14,6 @@ mod meeting_writes;
 mod pagination;
 mod performance;
 mod reports;
+mod review_writes;
 mod schema;
 mod writes;
