@@ -421,3 +421,267 @@ impl BoardsQuery {
         .await
     }
 }
+
+/// A new board or sub-group.
+#[derive(InputObject)]
+pub struct CreateBoardInput {
+    pub partnership_id: ID,
+    pub name: String,
+    pub kind: BoardKind,
+    /// The board it reports to (same partnership).
+    pub parent_id: Option<ID>,
+    pub visibility: Visibility,
+    pub meeting_frequency: Option<String>,
+    pub terms_of_reference: Option<String>,
+}
+
+/// A new seat on a board.
+#[derive(InputObject)]
+pub struct AddMembershipInput {
+    pub board_id: ID,
+    pub person_id: ID,
+    pub role: MembershipRole,
+    pub starts_on: Option<NaiveDate>,
+    #[graphql(default)]
+    pub restricted_clearance: bool,
+}
+
+async fn board_for_admin(
+    rc: &crate::context::RequestContext,
+    board_id: uuid::Uuid,
+    operation: &str,
+) -> ApiResult<board::Model> {
+    let board = access::visible::<board::Entity>(&rc.viewer)
+        .filter(board::Column::Id.eq(board_id))
+        .one(&rc.db)
+        .await?
+        .ok_or(ApiError::NotFound("board"))?;
+    if !crate::policy::may_in_partnership(
+        &rc.viewer,
+        crate::policy::PartnershipPermission::ManageStructure,
+        board.partnership_id,
+    ) {
+        return Err(crate::audit::refuse(
+            rc,
+            operation,
+            "board",
+            board.id,
+            board.partnership_id,
+            "only the partnership's administrators may do this",
+        )
+        .await);
+    }
+    Ok(board)
+}
+
+async fn membership_for_admin(
+    rc: &crate::context::RequestContext,
+    id: &ID,
+    operation: &str,
+) -> ApiResult<(board_membership::Model, board::Model)> {
+    let id = ids::decode(id, Kind::BoardMembership, "membershipId")?;
+    let seat = access::visible::<board_membership::Entity>(&rc.viewer)
+        .filter(board_membership::Column::Id.eq(id))
+        .one(&rc.db)
+        .await?
+        .ok_or(ApiError::NotFound("membership"))?;
+    let board = board_for_admin(rc, seat.board_id, operation).await?;
+    Ok((seat, board))
+}
+
+/// Mutations of this area: partnership administrators manage boards, seats and clearances.
+/// Administration grants no sight of restricted content.
+#[derive(Default)]
+pub struct BoardsMutation;
+
+#[Object]
+impl BoardsMutation {
+    /// Creates a board or sub-group.
+    async fn create_board(&self, ctx: &Context<'_>, input: CreateBoardInput) -> ApiResult<Board> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let partnership_id =
+            ids::decode(&input.partnership_id, Kind::Partnership, "partnershipId")?;
+        let name = input.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(ApiError::bad_input(
+                "name",
+                "`name` must be 1 to 200 characters",
+            ));
+        }
+        if !crate::policy::may_in_partnership(
+            &rc.viewer,
+            crate::policy::PartnershipPermission::ManageStructure,
+            partnership_id,
+        ) {
+            return Err(ApiError::Forbidden(
+                "only the partnership's administrators may create boards".into(),
+            ));
+        }
+        let parent = match &input.parent_id {
+            Some(p) => {
+                let parent =
+                    board_for_admin(rc, ids::decode(p, Kind::Board, "parentId")?, "createBoard")
+                        .await?;
+                if parent.partnership_id != partnership_id {
+                    return Err(ApiError::bad_input(
+                        "parentId",
+                        "the parent board belongs to another partnership",
+                    ));
+                }
+                Some(parent.id)
+            }
+            None => None,
+        };
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let now = Utc::now();
+        let created = board::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            partnership_id: Set(partnership_id),
+            parent_id: Set(parent),
+            name: Set(name),
+            kind: Set(input.kind.into()),
+            visibility: Set(input.visibility.into()),
+            meeting_frequency: Set(input
+                .meeting_frequency
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())),
+            terms_of_reference: Set(input
+                .terms_of_reference
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+                ApiError::bad_input("partnershipId", "no such partnership")
+            }
+            _ => e.into(),
+        })?;
+        crate::audit::allowed(&txn, rc, "createBoard", "board", created.id, partnership_id).await?;
+        txn.commit().await?;
+        Ok(Board(created))
+    }
+
+    /// Gives a person a seat on a board.
+    async fn add_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: AddMembershipInput,
+    ) -> ApiResult<BoardMembership> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
+        let person_id = ids::decode(&input.person_id, Kind::Person, "personId")?;
+        let board = board_for_admin(rc, board_id, "addMembership").await?;
+        access::visible::<person::Entity>(&rc.viewer)
+            .filter(person::Column::Id.eq(person_id))
+            .one(&rc.db)
+            .await?
+            .ok_or_else(|| ApiError::bad_input("personId", "no such person"))?;
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let now = Utc::now();
+        let seat = board_membership::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            board_id: Set(board.id),
+            person_id: Set(person_id),
+            role: Set(input.role.into()),
+            starts_on: Set(input.starts_on),
+            ends_on: Set(None),
+            restricted_clearance: Set(input.restricted_clearance),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        crate::audit::allowed(
+            &txn,
+            rc,
+            "addMembership",
+            "board_membership",
+            seat.id,
+            board.partnership_id,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(BoardMembership(seat))
+    }
+
+    /// Ends a seat (its last day); clearance ends with it on the next request.
+    async fn end_membership(
+        &self,
+        ctx: &Context<'_>,
+        membership_id: ID,
+        ends_on: NaiveDate,
+    ) -> ApiResult<BoardMembership> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let (seat, board) = membership_for_admin(rc, &membership_id, "endMembership").await?;
+        if seat.starts_on.is_some_and(|s| ends_on < s) {
+            return Err(ApiError::bad_input(
+                "endsOn",
+                "a seat cannot end before it starts",
+            ));
+        }
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let updated = board_membership::ActiveModel {
+            id: Set(seat.id),
+            ends_on: Set(Some(ends_on)),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        crate::audit::allowed(
+            &txn,
+            rc,
+            "endMembership",
+            "board_membership",
+            seat.id,
+            board.partnership_id,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(BoardMembership(updated))
+    }
+
+    /// Grants or revokes restricted clearance on a seat; takes effect on the next request.
+    async fn set_restricted_clearance(
+        &self,
+        ctx: &Context<'_>,
+        membership_id: ID,
+        cleared: bool,
+    ) -> ApiResult<BoardMembership> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let (seat, board) =
+            membership_for_admin(rc, &membership_id, "setRestrictedClearance").await?;
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let updated = board_membership::ActiveModel {
+            id: Set(seat.id),
+            restricted_clearance: Set(cleared),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        crate::audit::allowed(
+            &txn,
+            rc,
+            if cleared {
+                "grantClearance"
+            } else {
+                "revokeClearance"
+            },
+            "board_membership",
+            seat.id,
+            board.partnership_id,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(BoardMembership(updated))
+    }
+}

@@ -167,6 +167,7 @@ pub struct QueryRoot(
 /// The mutation root: only merges the areas.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
+    crate::boards::BoardsMutation,
     ActionsMutation,
     MeetingsMutation,
     IndicatorsMutation,

@@ -158,3 +158,38 @@ pub fn may_on_review(viewer: &Viewer, permission: ReviewPermission, board: uuid:
     };
     review_permits(standing, permission)
 }
+
+/// What a caller wants to do to a partnership's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnershipPermission {
+    /// Create and change boards, add and end seats, grant and revoke clearance.
+    ManageStructure,
+}
+
+/// Whether the caller administers the partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnershipStanding {
+    Administrator,
+    Other,
+}
+
+fn partnership_permits(standing: PartnershipStanding, permission: PartnershipPermission) -> bool {
+    match (standing, permission) {
+        (PartnershipStanding::Administrator, PartnershipPermission::ManageStructure) => true,
+        (PartnershipStanding::Other, PartnershipPermission::ManageStructure) => false,
+    }
+}
+
+/// Whether the caller may do `permission` in `partnership`.
+pub fn may_in_partnership(
+    viewer: &Viewer,
+    permission: PartnershipPermission,
+    partnership: uuid::Uuid,
+) -> bool {
+    let standing = if viewer.admin_partnerships.contains(&partnership) {
+        PartnershipStanding::Administrator
+    } else {
+        PartnershipStanding::Other
+    };
+    partnership_permits(standing, permission)
+}

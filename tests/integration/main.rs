@@ -5,6 +5,7 @@ mod fixtures;
 
 mod access;
 mod auth;
+mod board_writes;
 mod demo;
 mod errors;
 mod export;

@@ -1,0 +1,90 @@
+//! Partnership administrators manage boards, seats and clearances; clearance changes take effect
+//! on the next request.
+
+use crate::common::TestApp;
+use crate::fixtures::*;
+use api::ids::Kind;
+use entity::{board_membership, partnership_administrator, person};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+
+async fn make_admin(app: &TestApp, w: &World) {
+    let admin = Builder { db: app.db() }.person(w.police, "admin").await;
+    partnership_administrator::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        partnership_id: Set(w.partnership),
+        person_id: Set(admin),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn granting_and_revoking_clearance_takes_effect_on_the_next_request() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    make_admin(&app, &w).await;
+    let member = person::Entity::find()
+        .filter(person::Column::Subject.eq(MEMBER))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let seat = board_membership::Entity::find()
+        .filter(board_membership::Column::PersonId.eq(member.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let set = "mutation($m: ID!, $c: Boolean!) { setRestrictedClearance(membershipId: $m, cleared: $c) { restrictedClearance } }";
+    let vars = |c: bool| json!({ "m": gid(Kind::BoardMembership, seat.id), "c": c });
+    let see = "query($id: ID!) { node(id: $id) { id } }";
+    let action = json!({ "id": gid(Kind::Action, w.restricted_action) });
+    assert!(app.gql(Some(MEMBER), see, action.clone()).await.data()["node"].is_null());
+    // The chair of another board is not an administrator.
+    assert_eq!(
+        app.gql(Some(CHAIR), set, vars(true)).await.error_code(),
+        "FORBIDDEN"
+    );
+    app.gql(Some("admin"), set, vars(true)).await.data();
+    assert!(!app.gql(Some(MEMBER), see, action.clone()).await.data()["node"].is_null());
+    app.gql(Some("admin"), set, vars(false)).await.data();
+    assert!(app.gql(Some(MEMBER), see, action.clone()).await.data()["node"].is_null());
+    // The administrator still sees nothing restricted.
+    assert!(app.gql(Some("admin"), see, action).await.data()["node"].is_null());
+}
+
+#[tokio::test]
+async fn administrators_create_boards_and_seats() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    make_admin(&app, &w).await;
+    let create = r#"mutation($p: ID!, $parent: ID) { createBoard(input: { partnershipId: $p, parentId: $parent, name: "Serious Violence Task and Finish Group", kind: TASK_AND_FINISH_GROUP, visibility: PARTNERSHIP }) { id parent { name } } }"#;
+    let vars = json!({ "p": gid(Kind::Partnership, w.partnership), "parent": gid(Kind::Board, w.strategic_board) });
+    assert_eq!(
+        app.gql(Some(CHAIR), create, vars.clone())
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    let board = app.gql(Some("admin"), create, vars).await;
+    assert_eq!(
+        board.data()["createBoard"]["parent"]["name"],
+        "Strategic Board"
+    );
+    let board_id = board.data()["createBoard"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let seat = app
+        .gql(Some("admin"), "mutation($b: ID!, $p: ID!) { addMembership(input: { boardId: $b, personId: $p, role: CHAIR }) { role current } }", json!({ "b": board_id, "p": gid(Kind::Person, w.lead) }))
+        .await;
+    assert_eq!(
+        seat.data()["addMembership"],
+        json!({ "role": "CHAIR", "current": true })
+    );
+    let blank = app.gql(Some("admin"), r#"mutation($p: ID!) { createBoard(input: { partnershipId: $p, name: " ", kind: FORUM, visibility: PUBLIC }) { id } }"#, json!({ "p": gid(Kind::Partnership, w.partnership) })).await;
+    assert_eq!(blank.body["errors"][0]["extensions"]["field"], "name");
+}
