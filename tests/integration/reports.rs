@@ -130,3 +130,33 @@ async fn attendance_rate_per_organisation() {
     assert_eq!(rates[0]["apologies"], 1);
     assert_eq!(rates[0]["rate"], 0.5);
 }
+
+#[tokio::test]
+async fn the_matters_arising_report_is_a_document_in_the_papers_layout() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let next = Builder { db: app.db() }
+        .meeting(w.partnership, w.strategic_board, 20, Visibility::Public)
+        .await;
+    let q = "query($id: ID!) { node(id: $id) { ... on Meeting { mattersArisingReport } } }";
+    let anon = app
+        .gql(None, q, json!({ "id": gid(Kind::Meeting, next) }))
+        .await;
+    let report = anon.data()["node"]["mattersArisingReport"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(report.contains("| Minute | Matter | Update |"), "{report}");
+    assert!(
+        report.contains("| 81 | Publish the strategy (PX) | GREEN — 2025/26 Q3: On track |"),
+        "{report}"
+    );
+    assert!(!report.contains(SECRET));
+    let cleared = app
+        .gql(Some(CLEARED), q, json!({ "id": gid(Kind::Meeting, next) }))
+        .await;
+    assert!(cleared.data()["node"]["mattersArisingReport"]
+        .as_str()
+        .unwrap()
+        .contains(SECRET));
+}

@@ -194,6 +194,25 @@ pub async fn matters_arising(
     args: PageArgs,
 ) -> ApiResult<Conn<Action>> {
     let rc = ctx.req()?;
+    let order = order.or(Some(ActionOrder {
+        field: ActionOrderField::CreatedAt,
+        direction: SortDirection::Asc,
+    }));
+    connection(
+        rc,
+        matters_arising_select(&rc.viewer, meeting),
+        action_sort(order),
+        args,
+        Action,
+    )
+    .await
+}
+
+/// The visible open actions created by resolutions of earlier meetings of `meeting`'s board.
+pub fn matters_arising_select(
+    viewer: &crate::auth::Viewer,
+    meeting: &meeting::Model,
+) -> Select<action::Entity> {
     let earlier_meetings = meeting::Entity::find()
         .select_only()
         .column(meeting::Column::Id)
@@ -211,14 +230,9 @@ pub async fn matters_arising(
         .filter(resolution::Column::AgendaItemId.in_subquery(items))
         .into_query();
     // Visibility still comes from `access`: these subqueries only narrow the visible set.
-    let select = access::visible::<action::Entity>(&rc.viewer)
+    access::visible::<action::Entity>(viewer)
         .filter(action::Column::Status.eq(DbStatus::Open))
-        .filter(action::Column::ResolutionId.in_subquery(resolutions));
-    let order = order.or(Some(ActionOrder {
-        field: ActionOrderField::CreatedAt,
-        direction: SortDirection::Asc,
-    }));
-    connection(rc, select, action_sort(order), args, Action).await
+        .filter(action::Column::ResolutionId.in_subquery(resolutions))
 }
 
 /// How to group a RAG summary.
@@ -603,4 +617,5 @@ impl ActionsQuery {
 }
 
 pub mod live;
+pub mod report;
 pub mod writes;

@@ -177,6 +177,13 @@ impl Meeting {
             .map(DeclarationOfInterest)
             .collect())
     }
+    /// The matters-arising report as Markdown (Minute | Matter | Update), as the papers print it.
+    async fn matters_arising_report(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let rc = ctx.req()?;
+        let board = rc.load::<board::Entity>(self.0.board_id).await?;
+        let name = board.map(|b| b.name).unwrap_or_default();
+        crate::actions::report::matters_arising_markdown(rc, &rc.viewer, &self.0, &name).await
+    }
     /// Matters arising: open actions from resolutions of earlier meetings of this board, each with
     /// its latest update (`latestUpdate`) and source minute (`resolution.agendaItem.minuteNumber`).
     async fn matters_arising(
