@@ -502,13 +502,7 @@ impl BoardsMutation {
         let rc = ctx.req()?;
         let partnership_id =
             ids::decode(&input.partnership_id, Kind::Partnership, "partnershipId")?;
-        let name = input.name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(ApiError::bad_input(
-                "name",
-                "`name` must be 1 to 200 characters",
-            ));
-        }
+        let name = crate::validate::text("name", &input.name, 200)?;
         if !crate::policy::may_in_partnership(
             &rc.viewer,
             crate::policy::PartnershipPermission::ManageStructure,

@@ -272,13 +272,7 @@ impl IndicatorsMutation {
         use sea_orm::{ActiveModelTrait, Set};
         let rc = ctx.req()?;
         let id = ids::decode(&input.indicator_id, Kind::Indicator, "indicatorId")?;
-        let period = input.period.trim().to_string();
-        if period.is_empty() || period.chars().count() > 100 {
-            return Err(ApiError::bad_input(
-                "period",
-                "`period` must be 1 to 100 characters",
-            ));
-        }
+        let period = crate::validate::text("period", &input.period, 100)?;
         for (field, v) in [
             ("value", Some(input.value)),
             ("previousValue", input.previous_value),

@@ -32,3 +32,4 @@ pub mod startup;
 pub mod strategies;
 pub mod telemetry;
 pub mod types;
+pub mod validate;

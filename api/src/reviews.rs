@@ -256,13 +256,7 @@ impl ReviewsMutation {
         use sea_orm::{ActiveModelTrait, Set};
         let rc = ctx.req()?;
         let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
-        let pseudonym = input.pseudonym.trim().to_string();
-        if pseudonym.is_empty() || pseudonym.chars().count() > 100 {
-            return Err(ApiError::bad_input(
-                "pseudonym",
-                "`pseudonym` must be 1 to 100 characters",
-            ));
-        }
+        let pseudonym = crate::validate::text("pseudonym", &input.pseudonym, 100)?;
         let board = access::visible::<board::Entity>(&rc.viewer)
             .filter(board::Column::Id.eq(board_id))
             .one(&rc.db)
@@ -398,15 +392,8 @@ impl ReviewsMutation {
         input: AddReviewActionInput,
     ) -> ApiResult<Action> {
         use crate::error::ApiError;
-        use sea_orm::{ActiveModelTrait, Set};
         let rc = ctx.req()?;
-        let title = input.title.trim().to_string();
-        if title.is_empty() || title.chars().count() > 300 {
-            return Err(ApiError::bad_input(
-                "title",
-                "`title` must be 1 to 300 characters",
-            ));
-        }
+        let title = crate::validate::text("title", &input.title, 300)?;
         let lead_id = input
             .lead_person_id
             .as_ref()
@@ -424,33 +411,20 @@ impl ReviewsMutation {
             None => None,
         };
         let txn = crate::startup::begin_write(&rc.db).await?;
-        let now = chrono::Utc::now();
-        let created = entity::action::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            partnership_id: Set(review.partnership_id),
-            board_id: Set(Some(review.board_id)),
-            resolution_id: Set(None),
-            priority_id: Set(None),
-            review_id: Set(Some(review.id)),
-            title: Set(title),
-            expected_outcome: Set(None),
-            lead_person_id: Set(lead.as_ref().map(|p| p.id)),
-            lead_organisation_id: Set(lead.as_ref().map(|p| p.organisation_id)),
-            start_date: Set(Some(now.date_naive())),
-            due_date: Set(input.due_date),
-            resources_required: Set(None),
-            risks: Set(None),
-            percent_complete: Set(0),
-            rag: Set(None),
-            status: Set(entity::enums::ActionStatus::Open),
-            visibility: Set(DbVisibility::Restricted),
-            version: Set(1),
-            status_reason: Set(None),
-            missed_reason: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
+        let created = crate::actions::writes::insert_action(
+            &txn,
+            crate::actions::writes::NewAction {
+                partnership_id: review.partnership_id,
+                board_id: review.board_id,
+                resolution_id: None,
+                review_id: Some(review.id),
+                title,
+                lead,
+                start_date: Some(chrono::Utc::now().date_naive()),
+                due_date: input.due_date,
+                visibility: DbVisibility::Restricted,
+            },
+        )
         .await?;
         crate::audit::allowed(
             &txn,

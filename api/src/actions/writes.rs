@@ -87,23 +87,6 @@ pub struct RecordMissedReasonInput {
     pub reason: MissedReason,
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(ApiError::bad_input(
-            field,
-            format!("`{field}` must not be empty"),
-        ));
-    }
-    if value.chars().count() > max {
-        return Err(ApiError::bad_input(
-            field,
-            format!("`{field}` must be at most {max} characters"),
-        ));
-    }
-    Ok(value.to_string())
-}
-
 /// Loads the action for a write and checks visibility, permission, state and version.
 ///
 /// Runs before the write transaction opens, so a refusal can be audited at once without waiting
@@ -253,11 +236,11 @@ pub async fn update_progress(
             "`percentComplete` must be between 0 and 100",
         ));
     }
-    let narrative = check_text("narrative", &input.narrative, MAX_NARRATIVE_LEN)?;
+    let narrative = crate::validate::text("narrative", &input.narrative, MAX_NARRATIVE_LEN)?;
     let period = input
         .period
         .as_deref()
-        .map(|p| check_text("period", p, MAX_PERIOD_LEN))
+        .map(|p| crate::validate::text("period", p, MAX_PERIOD_LEN))
         .transpose()?;
     let action = authorize(
         rc,
@@ -300,7 +283,7 @@ pub async fn close(
         }
     };
     let reason = match (&input.reason, status) {
-        (Some(r), _) => Some(check_text("reason", r, MAX_NARRATIVE_LEN)?),
+        (Some(r), _) => Some(crate::validate::text("reason", r, MAX_NARRATIVE_LEN)?),
         (None, ActionStatus::Cancelled) => {
             return Err(ApiError::bad_input(
                 "reason",
@@ -408,4 +391,53 @@ impl ActionsMutation {
     ) -> ApiResult<Action> {
         record_missed_reason(ctx.req()?, input).await.map(Action)
     }
+}
+
+/// A new open action, as meetings (from a resolution) and reviews (an action-plan item) create it.
+pub struct NewAction {
+    pub partnership_id: Uuid,
+    pub board_id: Uuid,
+    pub resolution_id: Option<Uuid>,
+    pub review_id: Option<Uuid>,
+    pub title: String,
+    /// The lead person; the lead organisation is theirs.
+    pub lead: Option<entity::person::Model>,
+    pub start_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub visibility: entity::enums::Visibility,
+}
+
+/// Inserts a new action at version 1 inside the caller's transaction.
+pub async fn insert_action<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    new: NewAction,
+) -> ApiResult<action::Model> {
+    let now = Utc::now();
+    Ok(action::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        partnership_id: Set(new.partnership_id),
+        board_id: Set(Some(new.board_id)),
+        resolution_id: Set(new.resolution_id),
+        priority_id: Set(None),
+        review_id: Set(new.review_id),
+        title: Set(new.title),
+        expected_outcome: Set(None),
+        lead_person_id: Set(new.lead.as_ref().map(|p| p.id)),
+        lead_organisation_id: Set(new.lead.as_ref().map(|p| p.organisation_id)),
+        start_date: Set(new.start_date),
+        due_date: Set(new.due_date),
+        resources_required: Set(None),
+        risks: Set(None),
+        percent_complete: Set(0),
+        rag: Set(None),
+        status: Set(ActionStatus::Open),
+        visibility: Set(new.visibility),
+        version: Set(1),
+        status_reason: Set(None),
+        missed_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
 }

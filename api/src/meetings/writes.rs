@@ -14,10 +14,11 @@ use crate::ids::{self, Kind};
 use crate::policy::{self, BoardPermission};
 use crate::startup::begin_write;
 use crate::types::{AgendaItemType, AttendanceStatus, Visibility};
+use crate::validate::{optional_text, text};
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::{ActionStatus, MeetingStatus, MinutesStatus};
-use entity::{action, agenda_item, attendance, board, meeting, person, resolution};
+use entity::enums::{MeetingStatus, MinutesStatus};
+use entity::{agenda_item, attendance, board, meeting, person, resolution};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -29,27 +30,6 @@ use uuid::Uuid;
 pub const MAX_TITLE_LEN: usize = 300;
 /// Longest minute or resolution text accepted.
 pub const MAX_TEXT_LEN: usize = 20_000;
-
-fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(ApiError::bad_input(
-            field,
-            format!("`{field}` must not be empty"),
-        ));
-    }
-    if value.chars().count() > max {
-        return Err(ApiError::bad_input(
-            field,
-            format!("`{field}` must be at most {max} characters"),
-        ));
-    }
-    Ok(value.to_string())
-}
-
-fn optional_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
-    value.map(|v| text(field, v, max)).transpose()
-}
 
 /// Loads a visible meeting and checks the caller manages its board.
 async fn meeting_for_write(
@@ -489,32 +469,20 @@ impl MeetingsMutation {
         .insert(&txn)
         .await?;
         if let Some((title, _, due)) = new_action {
-            let created = action::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                partnership_id: Set(meeting.partnership_id),
-                board_id: Set(Some(item.board_id)),
-                resolution_id: Set(Some(model.id)),
-                priority_id: Set(None),
-                review_id: Set(None),
-                title: Set(title),
-                expected_outcome: Set(None),
-                lead_person_id: Set(lead.as_ref().map(|p| p.id)),
-                lead_organisation_id: Set(lead.as_ref().map(|p| p.organisation_id)),
-                start_date: Set(Some(meeting.starts_at.date_naive())),
-                due_date: Set(due),
-                resources_required: Set(None),
-                risks: Set(None),
-                percent_complete: Set(0),
-                rag: Set(None),
-                status: Set(ActionStatus::Open),
-                visibility: Set(item.visibility),
-                version: Set(1),
-                status_reason: Set(None),
-                missed_reason: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
+            let created = crate::actions::writes::insert_action(
+                &txn,
+                crate::actions::writes::NewAction {
+                    partnership_id: meeting.partnership_id,
+                    board_id: item.board_id,
+                    resolution_id: Some(model.id),
+                    review_id: None,
+                    title,
+                    lead,
+                    start_date: Some(meeting.starts_at.date_naive()),
+                    due_date: due,
+                    visibility: item.visibility,
+                },
+            )
             .await?;
             audit::allowed(
                 &txn,

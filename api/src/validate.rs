@@ -1,0 +1,26 @@
+//! Input checks shared by every mutation, so the same mistake gets the same BAD_USER_INPUT.
+
+use crate::error::{ApiError, ApiResult};
+
+/// Trimmed, non-empty text of at most `max` characters.
+pub fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::bad_input(
+            field,
+            format!("`{field}` must not be empty"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::bad_input(
+            field,
+            format!("`{field}` must be at most {max} characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Like [`text`] for an optional field.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+    value.map(|v| text(field, v, max)).transpose()
+}
