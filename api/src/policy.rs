@@ -20,6 +20,8 @@ pub enum ActionPermission {
     Cancel,
     /// Record why a due date was missed.
     RecordMissedReason,
+    /// Give the action a new lead.
+    Reassign,
 }
 
 /// A caller's relation to an action; one caller may hold several.
@@ -42,14 +44,17 @@ fn permits(standing: ActionStanding, permission: ActionPermission) -> bool {
         (S::Lead, P::Complete) => true,
         (S::Lead, P::Cancel) => false,
         (S::Lead, P::RecordMissedReason) => true,
+        (S::Lead, P::Reassign) => false,
         (S::OrganisationEditor, P::UpdateProgress) => true,
         (S::OrganisationEditor, P::Complete) => true,
         (S::OrganisationEditor, P::Cancel) => false,
         (S::OrganisationEditor, P::RecordMissedReason) => true,
+        (S::OrganisationEditor, P::Reassign) => false,
         (S::BoardOfficer, P::UpdateProgress) => false,
         (S::BoardOfficer, P::Complete) => true,
         (S::BoardOfficer, P::Cancel) => true,
         (S::BoardOfficer, P::RecordMissedReason) => true,
+        (S::BoardOfficer, P::Reassign) => true,
     }
 }
 

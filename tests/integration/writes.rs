@@ -437,3 +437,74 @@ async fn a_partnership_can_require_a_purpose_for_restricted_reads() {
         format!("Safety plan for {SECRET}")
     );
 }
+
+#[tokio::test]
+async fn priority_leads_and_officers_add_delivery_plan_actions_and_officers_reassign() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let now = chrono::Utc::now();
+    let strategy = entity::strategy::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        partnership_id: Set(w.partnership),
+        title: Set("Strategy 2024-27".into()),
+        period_start: Set(chrono::NaiveDate::from_ymd_opt(2024, 4, 1).unwrap()),
+        period_end: Set(chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let priority = entity::priority::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        strategy_id: Set(strategy.id),
+        partnership_id: Set(w.partnership),
+        number: Set(2),
+        title: Set("Violence Against Women and Girls".into()),
+        aim: Set(None),
+        lead_person_id: Set(Some(w.lead)),
+        lead_organisation_id: Set(Some(w.police)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let create = r#"mutation($p: ID!, $b: ID!, $start: NaiveDate, $due: NaiveDate) { createPriorityAction(input: {
+        priorityId: $p, boardId: $b, title: "Train licensed premises staff", startDate: $start, dueDate: $due }) { id version priority { number } } }"#;
+    let vars = |start: &str, due: &str| json!({ "p": gid(Kind::Priority, priority.id), "b": gid(Kind::Board, w.strategic_board), "start": start, "due": due });
+    let created = app
+        .gql(Some(LEAD), create, vars("2024-04-01", "2025-03-31"))
+        .await;
+    assert_eq!(
+        created.data()["createPriorityAction"]["priority"]["number"],
+        2
+    );
+    assert_eq!(
+        app.gql(Some(PARTNER), create, vars("2024-04-01", "2025-03-31"))
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    let backwards = app
+        .gql(Some(LEAD), create, vars("2025-04-01", "2025-03-31"))
+        .await;
+    assert_eq!(
+        backwards.body["errors"][0]["extensions"]["field"],
+        "dueDate"
+    );
+
+    let reassign = "mutation($a: ID!, $p: ID!) { reassignAction(input: { actionId: $a, expectedVersion: 1, leadPersonId: $p }) { version leadPerson { name } latestUpdate { narrative } } }";
+    let rv = json!({ "a": gid(Kind::Action, w.public_action), "p": gid(Kind::Person, w.lead) });
+    assert_eq!(
+        app.gql(Some(LEAD), reassign, rv.clone()).await.error_code(),
+        "FORBIDDEN"
+    );
+    let moved = app.gql(Some(CHAIR), reassign, rv).await;
+    assert_eq!(moved.data()["reassignAction"]["version"], 2);
+    assert_eq!(
+        moved.data()["reassignAction"]["latestUpdate"]["narrative"],
+        format!("Reassigned to Person {LEAD}.")
+    );
+}

@@ -143,6 +143,7 @@ fn operation_verb(permission: ActionPermission) -> &'static str {
         ActionPermission::Complete => "complete",
         ActionPermission::Cancel => "cancel",
         ActionPermission::RecordMissedReason => "record a missed-deadline reason on",
+        ActionPermission::Reassign => "reassign",
     }
 }
 
@@ -348,6 +349,163 @@ pub async fn record_missed_reason(
     Ok(updated)
 }
 
+/// A delivery-plan action under a strategy priority.
+#[derive(InputObject)]
+pub struct CreatePriorityActionInput {
+    pub priority_id: ID,
+    /// The board that owns and oversees the action.
+    pub board_id: ID,
+    pub title: String,
+    pub expected_outcome: Option<String>,
+    pub lead_person_id: Option<ID>,
+    pub start_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    #[graphql(default_with = "crate::types::Visibility::Public")]
+    pub visibility: crate::types::Visibility,
+}
+
+/// A new lead for an action.
+#[derive(InputObject)]
+pub struct ReassignActionInput {
+    pub action_id: ID,
+    pub expected_version: i32,
+    pub lead_person_id: ID,
+}
+
+async fn visible_person(
+    rc: &RequestContext,
+    id: &ID,
+    field: &str,
+) -> ApiResult<entity::person::Model> {
+    let id = ids::decode(id, Kind::Person, field)?;
+    access::visible::<entity::person::Entity>(&rc.viewer)
+        .filter(entity::person::Column::Id.eq(id))
+        .one(&rc.db)
+        .await?
+        .filter(|p| p.active)
+        .ok_or_else(|| ApiError::bad_input(field, "no such active person"))
+}
+
+/// Creates a delivery-plan action (the priority's lead, or an officer of the owning board).
+pub async fn create_priority_action(
+    rc: &RequestContext,
+    input: CreatePriorityActionInput,
+) -> ApiResult<action::Model> {
+    let priority_id = ids::decode(&input.priority_id, Kind::Priority, "priorityId")?;
+    let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
+    let title = crate::validate::text("title", &input.title, 300)?;
+    let outcome = crate::validate::optional_text(
+        "expectedOutcome",
+        input.expected_outcome.as_deref(),
+        MAX_NARRATIVE_LEN,
+    )?;
+    if let (Some(start), Some(due)) = (input.start_date, input.due_date) {
+        if due < start {
+            return Err(ApiError::bad_input(
+                "dueDate",
+                "`dueDate` must not be before `startDate`",
+            ));
+        }
+    }
+    let priority = access::visible::<entity::priority::Entity>(&rc.viewer)
+        .filter(entity::priority::Column::Id.eq(priority_id))
+        .one(&rc.db)
+        .await?
+        .ok_or(ApiError::NotFound("priority"))?;
+    let board = access::visible::<entity::board::Entity>(&rc.viewer)
+        .filter(entity::board::Column::Id.eq(board_id))
+        .one(&rc.db)
+        .await?
+        .ok_or(ApiError::NotFound("board"))?;
+    if board.partnership_id != priority.partnership_id {
+        return Err(ApiError::bad_input(
+            "boardId",
+            "the board belongs to another partnership",
+        ));
+    }
+    let lead = match &input.lead_person_id {
+        Some(id) => Some(visible_person(rc, id, "leadPersonId").await?),
+        None => None,
+    };
+    let is_priority_lead =
+        rc.viewer.person_id().is_some() && priority.lead_person_id == rc.viewer.person_id();
+    let is_officer =
+        policy::may_on_board(&rc.viewer, policy::BoardPermission::CreateActions, board.id);
+    if !(is_priority_lead || is_officer) {
+        return Err(audit::refuse(
+            rc,
+            "createPriorityAction",
+            "priority",
+            priority.id,
+            priority.partnership_id,
+            "only the priority's lead or an officer of the board may add actions",
+        )
+        .await);
+    }
+    let txn = crate::startup::begin_write(&rc.db).await?;
+    let created = insert_action(
+        &txn,
+        NewAction {
+            partnership_id: priority.partnership_id,
+            board_id: board.id,
+            resolution_id: None,
+            review_id: None,
+            title,
+            lead,
+            start_date: input.start_date,
+            due_date: input.due_date,
+            visibility: input.visibility.into(),
+        },
+    )
+    .await?;
+    let created = action::ActiveModel {
+        id: Set(created.id),
+        priority_id: Set(Some(priority.id)),
+        expected_outcome: Set(outcome),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit_write(&txn, rc, "createPriorityAction", &created).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Gives an action a new lead person (and their organisation), recorded in the history.
+pub async fn reassign(rc: &RequestContext, input: ReassignActionInput) -> ApiResult<action::Model> {
+    let id = ids::decode(&input.action_id, Kind::Action, "actionId")?;
+    let lead = visible_person(rc, &input.lead_person_id, "leadPersonId").await?;
+    let action = authorize(
+        rc,
+        id,
+        input.expected_version,
+        ActionPermission::Reassign,
+        "reassignAction",
+    )
+    .await?;
+    let txn = crate::startup::begin_write(&rc.db).await?;
+    let changes = action::ActiveModel {
+        lead_person_id: Set(Some(lead.id)),
+        lead_organisation_id: Set(Some(lead.organisation_id)),
+        ..Default::default()
+    };
+    let updated = bump(&txn, &action, changes).await?;
+    append_history(
+        &txn,
+        rc,
+        &updated,
+        None,
+        None,
+        format!("Reassigned to {}.", lead.name),
+    )
+    .await?;
+    audit_write(&txn, rc, "reassignAction", &updated).await?;
+    rc.events.publish_in(&txn, updated.id).await?;
+    txn.commit().await?;
+    rc.events.published(updated.id);
+    Ok(updated)
+}
+
 /// Mutations of this area.
 #[derive(Default)]
 pub struct ActionsMutation;
@@ -381,6 +539,25 @@ impl ActionsMutation {
         close(ctx.req()?, input, ActionStatus::Cancelled)
             .await
             .map(Action)
+    }
+
+    /// Adds a delivery-plan action under a strategy priority (the priority's lead, or an officer
+    /// of the owning board).
+    async fn create_priority_action(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePriorityActionInput,
+    ) -> ApiResult<Action> {
+        create_priority_action(ctx.req()?, input).await.map(Action)
+    }
+
+    /// Gives an action a new lead (officers of the owning board).
+    async fn reassign_action(
+        &self,
+        ctx: &Context<'_>,
+        input: ReassignActionInput,
+    ) -> ApiResult<Action> {
+        reassign(ctx.req()?, input).await.map(Action)
     }
 
     /// Records why an overdue action missed its due date; matters arising shows it.
