@@ -44,6 +44,15 @@ struct DataSet {
     actions: Vec<ActionRec>,
     #[serde(default)]
     indicators: Vec<IndicatorRec>,
+    /// People who administer the partnership (boards, seats, clearances, audit log).
+    #[serde(default)]
+    administrators: Vec<AdministratorRec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AdministratorRec {
+    person: String,
 }
 
 #[derive(Deserialize)]
@@ -417,6 +426,17 @@ async fn load_one<C: ConnectionTrait>(
             bail!("board parents form a cycle");
         }
         pending = rest;
+    }
+
+    for a in data.administrators {
+        partnership_administrator::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            partnership_id: Set(partnership_id),
+            person_id: Set(find(&keys.people, "person", &a.person)?),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
     }
 
     for m in data.memberships {

@@ -62,3 +62,37 @@ async fn cleared_demo_members_see_their_dhr_and_others_do_not() {
         );
     }
 }
+
+#[tokio::test]
+async fn demo_administrators_read_their_own_partnerships_audit_log_only() {
+    let app = TestApp::with_demo().await;
+    let ids = app
+        .gql(
+            None,
+            "{ partnerships { edges { node { id slug } } } }",
+            json!({}),
+        )
+        .await;
+    let id_of = |slug: &str| {
+        ids.data()["partnerships"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["slug"] == slug)
+            .unwrap()["node"]["id"]
+            .clone()
+    };
+    let q = "query($p: ID!) { auditLog(partnershipId: $p) { totalCount } }";
+    let own = app
+        .gql(Some("sarah-newman"), q, json!({ "p": id_of("bromley") }))
+        .await;
+    assert!(own.data()["auditLog"]["totalCount"].is_number());
+    let other = app
+        .gql(
+            Some("sarah-newman"),
+            q,
+            json!({ "p": id_of("barking-dagenham") }),
+        )
+        .await;
+    assert_eq!(other.error_code(), "FORBIDDEN");
+}
