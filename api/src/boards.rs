@@ -571,11 +571,7 @@ impl BoardsMutation {
         let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
         let person_id = ids::decode(&input.person_id, Kind::Person, "personId")?;
         let board = board_for_admin(rc, board_id, "addMembership").await?;
-        access::visible::<person::Entity>(&rc.viewer)
-            .filter(person::Column::Id.eq(person_id))
-            .one(&rc.db)
-            .await?
-            .ok_or_else(|| ApiError::bad_input("personId", "no such person"))?;
+        crate::validate::person(rc, person_id, "personId").await?;
         let txn = crate::startup::begin_write(&rc.db).await?;
         let now = Utc::now();
         let seat = board_membership::ActiveModel {

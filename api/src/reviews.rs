@@ -391,7 +391,6 @@ impl ReviewsMutation {
         ctx: &Context<'_>,
         input: AddReviewActionInput,
     ) -> ApiResult<Action> {
-        use crate::error::ApiError;
         let rc = ctx.req()?;
         let title = crate::validate::text("title", &input.title, 300)?;
         let lead_id = input
@@ -401,13 +400,7 @@ impl ReviewsMutation {
             .transpose()?;
         let review = review_for_write(rc, &input.review_id, "addReviewAction").await?;
         let lead = match lead_id {
-            Some(id) => Some(
-                access::visible::<entity::person::Entity>(&rc.viewer)
-                    .filter(entity::person::Column::Id.eq(id))
-                    .one(&rc.db)
-                    .await?
-                    .ok_or_else(|| ApiError::bad_input("leadPersonId", "no such person"))?,
-            ),
+            Some(id) => Some(crate::validate::person(rc, id, "leadPersonId").await?),
             None => None,
         };
         let txn = crate::startup::begin_write(&rc.db).await?;

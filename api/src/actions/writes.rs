@@ -377,13 +377,7 @@ async fn visible_person(
     id: &ID,
     field: &str,
 ) -> ApiResult<entity::person::Model> {
-    let id = ids::decode(id, Kind::Person, field)?;
-    access::visible::<entity::person::Entity>(&rc.viewer)
-        .filter(entity::person::Column::Id.eq(id))
-        .one(&rc.db)
-        .await?
-        .filter(|p| p.active)
-        .ok_or_else(|| ApiError::bad_input(field, "no such active person"))
+    crate::validate::person(rc, ids::decode(id, Kind::Person, field)?, field).await
 }
 
 /// Creates a delivery-plan action (the priority's lead, or an officer of the owning board).

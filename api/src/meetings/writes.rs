@@ -18,7 +18,7 @@ use crate::validate::{optional_text, text};
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{MeetingStatus, MinutesStatus};
-use entity::{agenda_item, attendance, board, meeting, person, resolution};
+use entity::{agenda_item, attendance, board, meeting, resolution};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -316,11 +316,7 @@ impl MeetingsMutation {
             (substitute_for, "substituteForId"),
         ] {
             if let Some(id) = id {
-                access::visible::<person::Entity>(&rc.viewer)
-                    .filter(person::Column::Id.eq(id))
-                    .one(&rc.db)
-                    .await?
-                    .ok_or_else(|| ApiError::bad_input(field, "no such person"))?;
+                crate::validate::person(rc, id, field).await?;
             }
         }
         let txn = begin_write(&rc.db).await?;
@@ -439,13 +435,7 @@ impl MeetingsMutation {
         };
         let (item, meeting) = item_for_write(rc, &input.agenda_item_id, "addResolution").await?;
         let lead = match new_action.as_ref().and_then(|a| a.1) {
-            Some(id) => Some(
-                access::visible::<person::Entity>(&rc.viewer)
-                    .filter(person::Column::Id.eq(id))
-                    .one(&rc.db)
-                    .await?
-                    .ok_or_else(|| ApiError::bad_input("action.leadPersonId", "no such person"))?,
-            ),
+            Some(id) => Some(crate::validate::person(rc, id, "action.leadPersonId").await?),
             None => None,
         };
         let txn = begin_write(&rc.db).await?;
