@@ -273,6 +273,24 @@ scoped!(resolution, |viewer| {
     resolution::Entity::find().filter(resolution::Column::AgendaItemId.in_subquery(items))
 });
 
+// Corrections of a minute are as visible as the minute itself: never through a stub.
+scoped!(minute_correction, |viewer| {
+    let items = fully_visible_agenda_items(viewer)
+        .select_only()
+        .column(agenda_item::Column::Id)
+        .into_query();
+    minute_correction::Entity::find()
+        .filter(minute_correction::Column::AgendaItemId.in_subquery(items))
+});
+
+// A request for written updates is as visible as the meeting it is for.
+scoped!(written_update_request, |viewer| {
+    written_update_request::Entity::find().filter(within::<meeting::Entity, _>(
+        written_update_request::Column::MeetingId,
+        viewer,
+    ))
+});
+
 scoped!(
     domestic_homicide_review,
     |viewer| {
@@ -283,13 +301,17 @@ scoped!(
                 .add(
                     // Published: then, and only then, the stored marking decides.
                     Condition::all()
-                        .add(C::Status.eq(ReviewStatus::Published))
+                        .add(
+                            C::Status.is_in([
+                                ReviewStatus::Published,
+                                ReviewStatus::CommissionerCopySent,
+                            ]),
+                        )
                         .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId)),
                 ),
         )
     },
-    restricted = |_v, m| (m.status != ReviewStatus::Published
-        || m.visibility == Visibility::Restricted)
+    restricted = |_v, m| (!m.status.is_published() || m.visibility == Visibility::Restricted)
         .then_some(RestrictedRead {
             entity_type: "domestic_homicide_review",
             id: m.id,

@@ -104,6 +104,25 @@ pub async fn allowed<C: ConnectionTrait>(
     record(db, &rc.viewer, rc.purpose.as_deref(), entry).await
 }
 
+/// Like [`allowed`], with a note kept with the row (the reason a correction was made).
+pub async fn allowed_with_detail<C: ConnectionTrait>(
+    db: &C,
+    rc: &crate::context::RequestContext,
+    operation: &str,
+    (entity_type, entity_id, partnership_id): (&str, Uuid, Uuid),
+    detail: String,
+) -> ApiResult<()> {
+    let entry = Entry {
+        operation,
+        entity_type,
+        entity_id: Some(entity_id),
+        partnership_id: Some(partnership_id),
+        outcome: Outcome::Allowed,
+        detail: Some(detail),
+    };
+    record(db, &rc.viewer, rc.purpose.as_deref(), entry).await
+}
+
 /// Records a request's reads of restricted content, one row per record, in one statement.
 pub async fn record_reads<C: ConnectionTrait>(
     db: &C,

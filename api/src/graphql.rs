@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, Kind};
 use crate::indicators::{Indicator, IndicatorReading, IndicatorsMutation, IndicatorsQuery};
 use crate::meetings::writes::MeetingsMutation;
+use crate::meetings::written_updates::{WrittenUpdateRequest, WrittenUpdatesMutation};
 use crate::meetings::{AgendaItem, Meeting, MeetingsQuery, Resolution};
 use crate::partners::{Organisation, PartnersQuery, Partnership, Person};
 use crate::reviews::{Review, ReviewsQuery};
@@ -50,6 +51,7 @@ pub enum Node {
     Indicator(Indicator),
     IndicatorReading(IndicatorReading),
     DomesticHomicideReview(Review),
+    WrittenUpdateRequest(WrittenUpdateRequest),
 }
 
 /// Loads one node the caller may see; `None` both for a missing and for an invisible record.
@@ -115,6 +117,10 @@ async fn load_node(rc: &RequestContext, kind: Kind, id: Uuid) -> ApiResult<Optio
             .load::<domestic_homicide_review::Entity>(id)
             .await?
             .map(|m| Node::DomesticHomicideReview(Review(m))),
+        Kind::WrittenUpdateRequest => rc
+            .load::<written_update_request::Entity>(id)
+            .await?
+            .map(|m| Node::WrittenUpdateRequest(WrittenUpdateRequest(m))),
     })
 }
 
@@ -170,6 +176,8 @@ pub struct MutationRoot(
     crate::boards::BoardsMutation,
     ActionsMutation,
     MeetingsMutation,
+    crate::meetings::changes::MeetingChangesMutation,
+    WrittenUpdatesMutation,
     IndicatorsMutation,
     crate::reviews::ReviewsMutation,
 );

@@ -26,10 +26,11 @@ pub enum Kind {
     Indicator,
     IndicatorReading,
     DomesticHomicideReview,
+    WrittenUpdateRequest,
 }
 
 impl Kind {
-    const ALL: [Kind; 15] = [
+    const ALL: [Kind; 16] = [
         Kind::Partnership,
         Kind::Organisation,
         Kind::Person,
@@ -45,6 +46,7 @@ impl Kind {
         Kind::Indicator,
         Kind::IndicatorReading,
         Kind::DomesticHomicideReview,
+        Kind::WrittenUpdateRequest,
     ];
 
     /// The GraphQL type name, used as the prefix inside the ID.
@@ -65,6 +67,7 @@ impl Kind {
             Kind::Indicator => "Indicator",
             Kind::IndicatorReading => "IndicatorReading",
             Kind::DomesticHomicideReview => "DomesticHomicideReview",
+            Kind::WrittenUpdateRequest => "WrittenUpdateRequest",
         }
     }
 }

@@ -27,7 +27,7 @@ pub struct Review(pub domestic_homicide_review::Model);
 impl Review {
     /// Unpublished reviews are restricted whatever their stored marking.
     fn effective_visibility(&self) -> DbVisibility {
-        if self.0.status == DbStatus::Published {
+        if self.0.status.is_published() {
             self.0.visibility
         } else {
             DbVisibility::Restricted
@@ -66,6 +66,10 @@ impl Review {
         self.0.published_on
     }
     /// The (pseudonymised) summary.
+    /// When a copy of the published report went to the Domestic Abuse Commissioner.
+    async fn commissioner_copy_sent_on(&self) -> Option<NaiveDate> {
+        self.0.commissioner_copy_sent_on
+    }
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
@@ -185,18 +189,20 @@ pub struct AddReviewActionInput {
 }
 
 /// The statutory path in order.
-const PATH: [DbStatus; 6] = [
+const PATH: [DbStatus; 7] = [
     DbStatus::Notified,
     DbStatus::Commissioned,
     DbStatus::PanelAndImrs,
     DbStatus::ReportSubmitted,
     DbStatus::HomeOfficeQa,
     DbStatus::Published,
+    DbStatus::CommissionerCopySent,
 ];
 
 /// The latest milestone date recorded so far.
 fn last_milestone(r: &domestic_homicide_review::Model) -> Option<NaiveDate> {
     [
+        r.commissioner_copy_sent_on,
         r.published_on,
         r.qa_panel_on,
         r.submitted_on,
@@ -290,6 +296,7 @@ impl ReviewsMutation {
             submitted_on: Set(None),
             qa_panel_on: Set(None),
             published_on: Set(None),
+            commissioner_copy_sent_on: Set(None),
             summary: Set(None),
             visibility: Set(DbVisibility::Restricted),
             created_at: Set(now),
@@ -364,6 +371,9 @@ impl ReviewsMutation {
             DbStatus::Published => {
                 changes.published_on = Set(Some(input.on));
                 changes.visibility = Set(DbVisibility::Public);
+            }
+            DbStatus::CommissionerCopySent => {
+                changes.commissioner_copy_sent_on = Set(Some(input.on))
             }
             DbStatus::Notified | DbStatus::PanelAndImrs => {}
         }

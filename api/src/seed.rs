@@ -467,6 +467,7 @@ async fn load_one<C: ConnectionTrait>(
             status: Set(m.status),
             minutes_status: Set(m.minutes_status.unwrap_or(MinutesStatus::Draft)),
             visibility: Set(m.visibility),
+            cancelled_reason: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -594,6 +595,7 @@ async fn load_one<C: ConnectionTrait>(
             submitted_on: Set(r.submitted_on),
             qa_panel_on: Set(r.qa_panel_on),
             published_on: Set(r.published_on),
+            commissioner_copy_sent_on: Set(None),
             summary: Set(r.summary),
             visibility: Set(Visibility::Restricted),
             created_at: Set(now),

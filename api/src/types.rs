@@ -70,7 +70,7 @@ mirror!(
 );
 mirror!(
     /// The statutory path of a Domestic Homicide Review, in order.
-    ReviewStatus { Notified, Commissioned, PanelAndImrs, ReportSubmitted, HomeOfficeQa, Published }
+    ReviewStatus { Notified, Commissioned, PanelAndImrs, ReportSubmitted, HomeOfficeQa, Published, CommissionerCopySent }
 );
 
 /// UK Government Security Classification marking, for front-ends to label what they show.

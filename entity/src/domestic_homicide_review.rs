@@ -17,6 +17,8 @@ pub struct Model {
     pub submitted_on: Option<Date>,
     pub qa_panel_on: Option<Date>,
     pub published_on: Option<Date>,
+    /// The last step: a copy of the published report sent to the Domestic Abuse Commissioner.
+    pub commissioner_copy_sent_on: Option<Date>,
     #[sea_orm(column_type = "Text", nullable)]
     pub summary: Option<String>,
     /// Stored marking; `api::access` treats every unpublished review as restricted whatever it says.

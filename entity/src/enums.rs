@@ -95,8 +95,19 @@ string_enum!(
     ReviewStatus {
         Notified = "notified", Commissioned = "commissioned", PanelAndImrs = "panel_and_imrs",
         ReportSubmitted = "report_submitted", HomeOfficeQa = "home_office_qa", Published = "published",
+        CommissionerCopySent = "commissioner_copy_sent",
     }
 );
+
+impl ReviewStatus {
+    /// Published, or further along: from here on the review's own marking decides who sees it.
+    pub fn is_published(self) -> bool {
+        matches!(
+            self,
+            ReviewStatus::Published | ReviewStatus::CommissionerCopySent
+        )
+    }
+}
 
 string_enum!(
     /// Why an action missed its due date, in the words MARAC minutes use.

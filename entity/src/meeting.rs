@@ -14,6 +14,8 @@ pub struct Model {
     pub status: MeetingStatus,
     pub minutes_status: MinutesStatus,
     pub visibility: Visibility,
+    /// Why a cancelled meeting was cancelled.
+    pub cancelled_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

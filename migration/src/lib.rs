@@ -32,6 +32,10 @@ mod m20261123_000021_add_person_organisation_editor;
 mod m20261123_000022_add_action_status_reason;
 mod m20261123_000023_create_partnership_administrator;
 mod m20261123_000024_add_partnership_require_access_purpose;
+mod m20261123_000025_add_review_commissioner_copy;
+mod m20261123_000026_create_written_update_request;
+mod m20261123_000027_create_minute_correction;
+mod m20261123_000028_add_meeting_cancelled_reason;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -64,6 +68,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000022_add_action_status_reason::Migration),
             Box::new(m20261123_000023_create_partnership_administrator::Migration),
             Box::new(m20261123_000024_add_partnership_require_access_purpose::Migration),
+            Box::new(m20261123_000025_add_review_commissioner_copy::Migration),
+            Box::new(m20261123_000026_create_written_update_request::Migration),
+            Box::new(m20261123_000027_create_minute_correction::Migration),
+            Box::new(m20261123_000028_add_meeting_cancelled_reason::Migration),
         ]
     }
 }

@@ -167,6 +167,7 @@ impl<'a> Builder<'a> {
             status: Set(MeetingStatus::Held),
             minutes_status: Set(MinutesStatus::Approved),
             visibility: Set(visibility),
+            cancelled_reason: Set(None),
             created_at: Set(now()),
             updated_at: Set(now()),
         }
@@ -304,6 +305,7 @@ impl<'a> Builder<'a> {
             submitted_on: Set(None),
             qa_panel_on: Set(None),
             published_on: Set(None),
+            commissioner_copy_sent_on: Set(None),
             summary: Set(Some(format!("Summary of {pseudonym}"))),
             visibility: Set(Visibility::Restricted),
             created_at: Set(now()),

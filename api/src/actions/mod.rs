@@ -74,7 +74,7 @@ pub struct ActionOrder {
     pub direction: SortDirection,
 }
 
-fn action_sort(order: Option<ActionOrder>) -> Sort<action::Entity> {
+pub(crate) fn action_sort(order: Option<ActionOrder>) -> Sort<action::Entity> {
     use action::Column as C;
     let order = order.unwrap_or_default();
     let (column, ty) = match order.field {

@@ -17,14 +17,18 @@ use crate::types::{
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    agenda_item, attendance, board, declaration_of_interest, meeting, partnership, person,
-    resolution,
+    agenda_item, attendance, board, declaration_of_interest, meeting, minute_correction,
+    partnership, person, resolution,
 };
 use sea_orm::{ColumnTrait, QueryFilter};
 
 child_relation!(
     /// Resolutions under an agenda item.
     ResolutionsOfItem: resolution by AgendaItemId order Ordinal
+);
+child_relation!(
+    /// Corrections of an approved minute.
+    CorrectionsOfItem: minute_correction by AgendaItemId order CreatedAt
 );
 child_relation!(
     /// Attendance records of a meeting.
@@ -106,6 +110,10 @@ impl Meeting {
     async fn minutes_status(&self) -> MinutesStatus {
         self.0.minutes_status.into()
     }
+    /// Why the meeting was cancelled (only for a cancelled meeting).
+    async fn cancelled_reason(&self) -> Option<&str> {
+        self.0.cancelled_reason.as_deref()
+    }
     /// PUBLIC for a Part One meeting, PARTNERSHIP or RESTRICTED for a private one.
     async fn visibility(&self) -> Visibility {
         self.0.visibility.into()
@@ -176,6 +184,13 @@ impl Meeting {
             .into_iter()
             .map(DeclarationOfInterest)
             .collect())
+    }
+    /// The board's request for written updates before this meeting, with who still owes one.
+    async fn written_update_request(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<written_updates::WrittenUpdateRequest>> {
+        written_updates::for_meeting(ctx.req()?, self.0.id).await
     }
     /// The matters-arising report as Markdown (Minute | Matter | Update), as the papers print it.
     async fn matters_arising_report(&self, ctx: &Context<'_>) -> ApiResult<String> {
@@ -280,6 +295,42 @@ impl AgendaItem {
             .into_iter()
             .map(Resolution)
             .collect())
+    }
+    /// Corrections made to the minute after approval, oldest first (empty for a redacted item).
+    async fn corrections(&self, ctx: &Context<'_>) -> ApiResult<Vec<MinuteCorrection>> {
+        Ok(ctx
+            .req()?
+            .children::<CorrectionsOfItem>(self.0.id)
+            .await?
+            .into_iter()
+            .map(MinuteCorrection)
+            .collect())
+    }
+}
+
+/// A correction of an approved minute: what it said, what it says now, who changed it and why.
+pub struct MinuteCorrection(pub minute_correction::Model);
+
+#[Object]
+impl MinuteCorrection {
+    async fn previous_text(&self) -> Option<&str> {
+        self.0.previous_text.as_deref()
+    }
+    async fn corrected_text(&self) -> &str {
+        &self.0.corrected_text
+    }
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    async fn corrected_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn corrected_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Ok(ctx
+            .req()?
+            .load_opt::<person::Entity>(self.0.corrected_by_id)
+            .await?
+            .map(Person))
     }
 }
 
@@ -387,4 +438,6 @@ impl MeetingsQuery {
     }
 }
 
+pub mod changes;
 pub mod writes;
+pub mod written_updates;

@@ -32,7 +32,7 @@ pub const MAX_TITLE_LEN: usize = 300;
 pub const MAX_TEXT_LEN: usize = 20_000;
 
 /// Loads a visible meeting and checks the caller manages its board.
-async fn meeting_for_write(
+pub(super) async fn meeting_for_write(
     rc: &RequestContext,
     id: &ID,
     operation: &str,
@@ -61,7 +61,7 @@ async fn meeting_for_write(
     Ok(meeting)
 }
 
-fn editable(meeting: &meeting::Model) -> ApiResult<()> {
+pub(super) fn editable(meeting: &meeting::Model) -> ApiResult<()> {
     if meeting.minutes_status == MinutesStatus::Approved {
         return Err(ApiError::bad_input(
             "meetingId",
@@ -71,8 +71,20 @@ fn editable(meeting: &meeting::Model) -> ApiResult<()> {
     Ok(())
 }
 
-/// Loads a fully visible agenda item (not a stub) and its meeting for a write.
-async fn item_for_write(
+/// Loads a fully visible agenda item (not a stub) and its meeting for a write while the minutes
+/// are draft.
+pub(super) async fn item_for_write(
+    rc: &RequestContext,
+    id: &ID,
+    operation: &str,
+) -> ApiResult<(agenda_item::Model, meeting::Model)> {
+    let (item, meeting) = item_of_managed_meeting(rc, id, operation).await?;
+    editable(&meeting)?;
+    Ok((item, meeting))
+}
+
+/// Loads a fully visible agenda item (not a stub) whose board the caller manages.
+pub(super) async fn item_of_managed_meeting(
     rc: &RequestContext,
     id: &ID,
     operation: &str,
@@ -86,7 +98,6 @@ async fn item_for_write(
         .ok_or(ApiError::NotFound("agenda item"))?;
     let meeting =
         meeting_for_write(rc, &ids::encode(Kind::Meeting, item.meeting_id), operation).await?;
-    editable(&meeting)?;
     Ok((item, meeting))
 }
 
@@ -192,6 +203,7 @@ impl MeetingsMutation {
             status: Set(MeetingStatus::Scheduled),
             minutes_status: Set(MinutesStatus::Draft),
             visibility: Set(input.visibility.map(Into::into).unwrap_or(board.visibility)),
+            cancelled_reason: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }
