@@ -11,6 +11,7 @@ mod errors;
 mod export;
 mod indicator_writes;
 mod live;
+mod meeting_changes;
 mod meeting_writes;
 mod pagination;
 mod performance;

@@ -92,6 +92,39 @@ async fn a_review_moves_in_order_and_publishing_makes_only_the_summary_public() 
         0,
         "the action plan stays restricted"
     );
+
+    // The last step: a copy to the Domestic Abuse Commissioner. The review stays public, and
+    // nothing follows it.
+    let early = app
+        .gql(
+            Some(CLEARED),
+            ADVANCE,
+            json!({ "r": id, "to": "COMMISSIONER_COPY_SENT", "on": "2026-01-01" }),
+        )
+        .await;
+    assert_eq!(early.body["errors"][0]["extensions"]["field"], "on");
+    let sent = app
+        .gql(
+            Some(CLEARED),
+            ADVANCE,
+            json!({ "r": id, "to": "COMMISSIONER_COPY_SENT", "on": "2026-01-20" }),
+        )
+        .await;
+    assert_eq!(
+        sent.data()["advanceDomesticHomicideReview"],
+        json!({ "status": "COMMISSIONER_COPY_SENT", "classification": "OFFICIAL" })
+    );
+    let after = app.gql(None, "query($r: ID!) { node(id: $r) { ... on DomesticHomicideReview { summary commissionerCopySentOn actions { totalCount } } } }", json!({ "r": id })).await;
+    assert_eq!(after.data()["node"]["commissionerCopySentOn"], "2026-01-20");
+    assert_eq!(after.data()["node"]["actions"]["totalCount"], 0);
+    let beyond = app
+        .gql(
+            Some(CLEARED),
+            ADVANCE,
+            json!({ "r": id, "to": "PUBLISHED", "on": "2026-02-01" }),
+        )
+        .await;
+    assert_eq!(beyond.error_code(), "BAD_USER_INPUT");
 }
 
 #[tokio::test]
