@@ -252,3 +252,28 @@ pub async fn purpose_required<C: ConnectionTrait>(
         .await?;
     Ok(requiring > 0)
 }
+
+/// Whether the caller holds a cleared seat in a partnership that requires a stated purpose. Such
+/// a caller states one for every change they make: a change to a restricted record reads it, and
+/// refusing *before* the change runs means nothing is written that the caller was not allowed to
+/// do without a purpose.
+pub async fn purpose_required_for_changes<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+) -> ApiResult<bool> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait};
+    if viewer.cleared_boards.is_empty() {
+        return Ok(false);
+    }
+    let partnerships = entity::board::Entity::find()
+        .select_only()
+        .column(entity::board::Column::PartnershipId)
+        .filter(entity::board::Column::Id.is_in(viewer.cleared_boards.iter().copied()))
+        .into_query();
+    let requiring = entity::partnership::Entity::find()
+        .filter(entity::partnership::Column::Id.in_subquery(partnerships))
+        .filter(entity::partnership::Column::RequireAccessPurpose.eq(true))
+        .count(db)
+        .await?;
+    Ok(requiring > 0)
+}

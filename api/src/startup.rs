@@ -262,17 +262,82 @@ fn unauthenticated(err: ApiError) -> Response {
     response
 }
 
+/// Whether the request's operation is a mutation (an unparsable query is left to the executor,
+/// which reports it properly).
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    match (&doc.operations, request.operation_name.as_deref()) {
+        (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .get(name)
+            .is_some_and(|op| op.node.ty == OperationType::Mutation),
+        (DocumentOperations::Multiple(ops), None) => {
+            ops.values().any(|op| op.node.ty == OperationType::Mutation)
+        }
+    }
+}
+
+/// Refuses, before anything runs, a change by a cleared caller who states no purpose where their
+/// partnership requires one; the refusal is audited.
+async fn check_change_purpose(
+    state: &AppState,
+    caller: &Caller,
+    request: &async_graphql::Request,
+) -> Option<Response> {
+    if caller.1.is_some() || !is_mutation(request) {
+        return None;
+    }
+    match crate::audit::purpose_required_for_changes(&state.db, &caller.0).await {
+        Ok(false) => None,
+        Ok(true) => {
+            let entry = crate::audit::Entry {
+                operation: "mutation",
+                entity_type: "request",
+                entity_id: None,
+                partnership_id: None,
+                outcome: crate::audit::Outcome::Denied,
+                detail: Some("no X-Access-Purpose stated".into()),
+            };
+            if let Err(err) = crate::audit::record(&state.db, &caller.0, None, entry).await {
+                tracing::error!(error = ?err, "cannot audit a refused change");
+                return Some(error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ApiError::Internal,
+                ));
+            }
+            Some(error_response(
+                StatusCode::BAD_REQUEST,
+                ApiError::bad_input(
+                    "X-Access-Purpose",
+                    "your partnership requires people cleared for restricted records to state an X-Access-Purpose header for every change",
+                ),
+            ))
+        }
+        Err(err) => {
+            tracing::error!(error = ?err, "cannot check the purpose requirement");
+            Some(error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ApiError::Internal,
+            ))
+        }
+    }
+}
+
 async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> Response {
+    let request = request.into_inner();
+    if let Some(refused) = check_change_purpose(state, &caller, &request).await {
+        return refused;
+    }
     let context = RequestContext::new(caller.0, state.db.clone(), caller.1, state.events.clone());
     let (viewer, reads, purpose) = (
         context.viewer.clone(),
         context.reads.clone(),
         context.purpose.clone(),
     );
-    let response = state
-        .schema
-        .execute(request.into_inner().data(context))
-        .await;
+    let response = state.schema.execute(request.data(context)).await;
     // Every read of restricted content is recorded before the content leaves the server; if the
     // audit log cannot be written, the response is withheld.
     let reads = reads.drain();

@@ -337,7 +337,10 @@ async fn approved_minutes_change_only_by_an_audited_correction_that_keeps_both_t
         out["corrections"][0]["reason"],
         "Agreed as a correction at minute 90"
     );
-    assert_eq!(out["corrections"][0]["correctedBy"]["name"], format!("Person {CHAIR}"));
+    assert_eq!(
+        out["corrections"][0]["correctedBy"]["name"],
+        format!("Person {CHAIR}")
+    );
 
     let audit = audit_log::Entity::find()
         .filter(audit_log::Column::Operation.eq("correctMinute"))

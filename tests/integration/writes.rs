@@ -436,6 +436,45 @@ async fn a_partnership_can_require_a_purpose_for_restricted_reads() {
         body["data"]["node"]["title"],
         format!("Safety plan for {SECRET}")
     );
+
+    // A change by a cleared member without a purpose is refused before it runs: nothing is
+    // written, and the refusal is audited.
+    let change = "mutation($a: ID!) { recordMissedReason(input: { actionId: $a, expectedVersion: 1, reason: CHANGE_IN_CIRCUMSTANCE }) { missedReason } }";
+    let refused = app
+        .gql(
+            Some(CLEARED),
+            change,
+            json!({ "a": gid(Kind::Action, w.restricted_action) }),
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    assert!(!refused.body.to_string().contains(SECRET));
+    let action = entity::action::Entity::find_by_id(w.restricted_action)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(action.missed_reason, None, "nothing was written");
+    let denied = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("mutation"))
+        .filter(entity::audit_log::Column::Outcome.eq("denied"))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(denied, 1);
+    // Someone without clearance changes public records as before.
+    let lead = app
+        .gql(
+            Some(LEAD),
+            "mutation($a: ID!) { recordMissedReason(input: { actionId: $a, expectedVersion: 1, reason: AGENCY_HAS_NOT_UNDERTAKEN }) { missedReason } }",
+            json!({ "a": gid(Kind::Action, w.public_action) }),
+        )
+        .await;
+    assert_eq!(
+        lead.data()["recordMissedReason"]["missedReason"],
+        "AGENCY_HAS_NOT_UNDERTAKEN"
+    );
 }
 
 #[tokio::test]
