@@ -52,6 +52,24 @@ impl RequestContext {
         self.loader.load_one(ById::<E>::new(id)).await
     }
 
+    /// Visible rows of `E` by id, in one batch; invisible and missing ids are absent.
+    pub async fn load_many<E>(
+        &self,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> ApiResult<std::collections::HashMap<Uuid, E::Model>>
+    where
+        E: Scoped,
+        E::Model: Clone + Send + Sync,
+    {
+        Ok(self
+            .loader
+            .load_many(ids.into_iter().map(ById::<E>::new))
+            .await?
+            .into_iter()
+            .map(|(k, v)| (k.0, v))
+            .collect())
+    }
+
     /// Like [`load`](Self::load) for an optional link.
     pub async fn load_opt<E>(&self, id: Option<Uuid>) -> ApiResult<Option<E::Model>>
     where

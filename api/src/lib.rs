@@ -1,7 +1,7 @@
 //! CSP Hub: the GraphQL back end of Community Safety Partnerships.
 //!
 //! Cross-cutting modules: [`config`], [`auth`] (who is calling), [`access`] (what they may see),
-//! [`error`], [`ids`], [`pagination`], [`loaders`], [`context`], [`startup`], [`cli`]. One module
+//! [`error`], [`ids`], [`pagination`], [`reports`], [`loaders`], [`context`], [`startup`], [`cli`]. One module
 //! per domain area: [`partners`], [`boards`], [`meetings`], [`strategies`], [`actions`],
 //! [`indicators`], [`reviews`]; [`graphql`] only merges them into the schema.
 
@@ -25,6 +25,7 @@ pub mod meetings;
 pub mod pagination;
 pub mod partners;
 pub mod policy;
+pub mod reports;
 pub mod reviews;
 pub mod search;
 pub mod seed;

@@ -43,6 +43,18 @@ impl Strategy {
             .await?
             .map(Partnership))
     }
+    /// The delivery plan as a document: each priority's actions with lead, due date, progress,
+    /// RAG and latest update, from the actions the caller may see (at most 500).
+    async fn delivery_plan_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] format: crate::reports::DocumentFormat,
+    ) -> ApiResult<String> {
+        let rc = ctx.req()?;
+        Ok(crate::actions::report::delivery_plan(rc, &self.0)
+            .await?
+            .render(format))
+    }
     /// The numbered priorities.
     async fn priorities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Priority>> {
         Ok(ctx

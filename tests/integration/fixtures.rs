@@ -230,6 +230,44 @@ impl<'a> Builder<'a> {
         id
     }
 
+    /// A strategy with one priority (number 1, led by `lead` of `organisation`).
+    pub async fn strategy_with_priority(
+        &self,
+        partnership: Uuid,
+        priority_title: &str,
+        lead: Uuid,
+        organisation: Uuid,
+    ) -> (Uuid, Uuid) {
+        let strategy = entity::strategy::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            partnership_id: Set(partnership),
+            title: Set("Community Safety Strategy 2024-27".into()),
+            period_start: Set(NaiveDate::from_ymd_opt(2024, 4, 1).unwrap()),
+            period_end: Set(NaiveDate::from_ymd_opt(2027, 3, 31).unwrap()),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        let priority = entity::priority::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            strategy_id: Set(strategy.id),
+            partnership_id: Set(partnership),
+            number: Set(1),
+            title: Set(priority_title.into()),
+            aim: Set(None),
+            lead_person_id: Set(Some(lead)),
+            lead_organisation_id: Set(Some(organisation)),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        (strategy.id, priority.id)
+    }
+
     pub fn action(&self, partnership: Uuid, title: &str) -> ActionBuilder<'a> {
         ActionBuilder {
             db: self.db,
@@ -331,6 +369,10 @@ impl ActionBuilder<'_> {
     }
     pub fn visibility(mut self, v: Visibility) -> Self {
         self.model.visibility = Set(v);
+        self
+    }
+    pub fn priority(mut self, p: Uuid) -> Self {
+        self.model.priority_id = Set(Some(p));
         self
     }
     pub fn resolution(mut self, r: Uuid) -> Self {

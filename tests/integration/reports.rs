@@ -3,7 +3,7 @@
 use crate::common::TestApp;
 use crate::fixtures::*;
 use api::ids::Kind;
-use entity::enums::{AttendanceStatus, Visibility};
+use entity::enums::{AttendanceStatus, Rag, Visibility};
 use entity::{attendance, person};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
@@ -159,4 +159,115 @@ async fn the_matters_arising_report_is_a_document_in_the_papers_layout() {
         .as_str()
         .unwrap()
         .contains(SECRET));
+}
+
+#[tokio::test]
+async fn the_delivery_plan_report_lists_each_priority_from_what_the_caller_may_see() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let b = Builder { db: app.db() };
+    let (strategy, priority) = b
+        .strategy_with_priority(
+            w.partnership,
+            "Violence Against Women & Girls",
+            w.lead,
+            w.police,
+        )
+        .await;
+    b.action(w.partnership, "Refresh the <DA> referral pathway")
+        .board(w.strategic_board)
+        .priority(priority)
+        .lead(w.lead, w.police)
+        .rag(Rag::Amber)
+        .due(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap())
+        .insert()
+        .await;
+    b.action(w.partnership, &format!("Target {SECRET} perpetrators"))
+        .board(w.marac)
+        .priority(priority)
+        .visibility(Visibility::Restricted)
+        .insert()
+        .await;
+    let q = "query($id: ID!, $f: DocumentFormat!) { node(id: $id) { ... on Strategy { deliveryPlanReport(format: $f) } } }";
+    let vars = |f: &str| json!({ "id": gid(Kind::Strategy, strategy), "f": f });
+
+    let md = app.gql(None, q, vars("MARKDOWN")).await;
+    let md = md.data()["node"]["deliveryPlanReport"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        md.starts_with("# Delivery plan: Community Safety Strategy 2024-27"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Priority 1: Violence Against Women & Girls"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Action | Lead | Due | Progress | RAG | Latest update |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Refresh the <DA> referral pathway | Person strategic-lead (Test Police) | 2026-09-30 | 0% | AMBER | No update received. |"),
+        "{md}"
+    );
+    assert!(
+        !md.contains(SECRET),
+        "a restricted action stays out of the public plan"
+    );
+
+    let html = app.gql(None, q, vars("HTML")).await;
+    let html = html.data()["node"]["deliveryPlanReport"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("<td>Refresh the &lt;DA&gt; referral pathway</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Violence Against Women &amp; Girls"),
+        "{html}"
+    );
+
+    // A cleared member sees the restricted action, and the read is audited.
+    let cleared = app.gql(Some(CLEARED), q, vars("MARKDOWN")).await;
+    assert!(cleared.data()["node"]["deliveryPlanReport"]
+        .as_str()
+        .unwrap()
+        .contains(SECRET));
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let reads = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("read"))
+        .filter(entity::audit_log::Column::EntityType.eq("action"))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(reads, 1);
+}
+
+#[tokio::test]
+async fn matters_arising_prints_as_html_too() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let next = Builder { db: app.db() }
+        .meeting(w.partnership, w.strategic_board, 20, Visibility::Public)
+        .await;
+    let q = "query($id: ID!) { node(id: $id) { ... on Meeting { mattersArisingReport(format: HTML) } } }";
+    let reply = app
+        .gql(None, q, json!({ "id": gid(Kind::Meeting, next) }))
+        .await;
+    let html = reply.data()["node"]["mattersArisingReport"]
+        .as_str()
+        .unwrap();
+    assert!(html.contains("<th scope=\"col\">Minute</th><th scope=\"col\">Matter</th><th scope=\"col\">Update</th>"), "{html}");
+    assert!(
+        html.contains(
+            "<td>81</td><td>Publish the strategy (PX)</td><td>GREEN — 2025/26 Q3: On track</td>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains(SECRET));
 }

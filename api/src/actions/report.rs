@@ -1,79 +1,216 @@
-//! The matters-arising report as a document, in the layout the seed papers use
-//! (Minute | Matter | Update), so a secretary no longer compiles it by hand.
+//! The action reports people compile by hand today, as [`Document`]s built from what the caller
+//! may see:
+//! - matters arising for a meeting, in the layout the seed papers use (Minute | Matter | Update);
+//! - the delivery plan of a strategy: each priority's actions with lead, due date, progress, RAG
+//!   and latest update, as the quarterly plan updates print it.
+//!
+//! Rows start from `access` (through `matters_arising_select` or `visible`), related records come
+//! through the request's loader in one batch per kind, and restricted rows are noted for the
+//! audit log like any other read.
 
-use crate::auth::Viewer;
 use crate::context::RequestContext;
 use crate::error::ApiResult;
 use crate::loaders::LatestUpdate;
-use entity::{action, agenda_item, meeting, person, resolution};
-use sea_orm::{QueryOrder, QuerySelect};
+use crate::reports::{Document, Section, MAX_REPORT_ROWS};
+use entity::{
+    action, action_update, agenda_item, meeting, organisation, person, priority, resolution,
+    strategy,
+};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use uuid::Uuid;
 
-/// Most rows in one report.
-pub const MAX_REPORT_ROWS: u64 = 500;
-
-/// Markdown table cells: no pipes or line breaks.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+/// The latest update of each action, in one batch.
+async fn latest_updates(
+    rc: &RequestContext,
+    actions: &[action::Model],
+) -> ApiResult<HashMap<Uuid, action_update::Model>> {
+    Ok(rc
+        .loader
+        .load_many(
+            actions
+                .iter()
+                .map(|a| LatestUpdate(a.id))
+                .collect::<Vec<_>>(),
+        )
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k.0, v))
+        .collect())
 }
 
-/// Renders the matters arising for `meeting` as Markdown, from what `viewer` may see.
-pub async fn matters_arising_markdown(
+/// "RAG — period: narrative", as the papers print an update.
+fn update_text(a: &action::Model, latest: Option<&action_update::Model>) -> String {
+    let mut text = latest
+        .map(|u| match &u.period {
+            Some(p) => format!("{p}: {}", u.narrative),
+            None => u.narrative.clone(),
+        })
+        .unwrap_or_else(|| "No update received.".into());
+    if let Some(rag) = a.rag {
+        text = format!("{} — {text}", format!("{rag:?}").to_uppercase());
+    }
+    if let Some(reason) = a.missed_reason {
+        text.push_str(&format!(" (due date missed: {reason:?})"));
+    }
+    text
+}
+
+/// The matters arising for `meeting` of board `board_name`.
+pub async fn matters_arising(
     rc: &RequestContext,
-    viewer: &Viewer,
     meeting: &meeting::Model,
     board_name: &str,
-) -> ApiResult<String> {
-    let actions = super::matters_arising_select(viewer, meeting)
+) -> ApiResult<Document> {
+    let actions = super::matters_arising_select(&rc.viewer, meeting)
         .order_by_asc(action::Column::CreatedAt)
         .order_by_asc(action::Column::Id)
         .limit(MAX_REPORT_ROWS)
         .all(&rc.db)
         .await?;
-    rc.reads.note::<action::Entity>(viewer, &actions);
-    let mut out = format!(
-        "# Matters arising\n\n{board_name}, meeting of {}\n\n| Minute | Matter | Update |\n| --- | --- | --- |\n",
-        meeting.starts_at.format("%-d %B %Y")
-    );
-    for a in &actions {
-        let resolution = rc.load_opt::<resolution::Entity>(a.resolution_id).await?;
-        let item = match &resolution {
-            Some(r) => rc.load::<agenda_item::Entity>(r.agenda_item_id).await?,
-            None => None,
-        };
-        let minute = item
-            .and_then(|i| i.minute_number)
-            .map(|n| n.to_string())
-            .unwrap_or_default();
-        let lead = rc.load_opt::<person::Entity>(a.lead_person_id).await?;
-        let owner = lead
-            .and_then(|p| p.initials)
-            .or_else(|| resolution.and_then(|r| r.owners_initials));
-        let matter = match owner {
-            Some(o) => format!("{} ({o})", a.title),
-            None => a.title.clone(),
-        };
-        let latest = rc.loader.load_one(LatestUpdate(a.id)).await?;
-        let mut update = latest
-            .map(|u| match u.period {
-                Some(p) => format!("{p}: {}", u.narrative),
-                None => u.narrative,
-            })
-            .unwrap_or_else(|| "No update received.".into());
-        if let Some(rag) = a.rag {
-            update = format!("{} — {update}", format!("{rag:?}").to_uppercase());
-        }
-        if let Some(reason) = a.missed_reason {
-            update.push_str(&format!(" (due date missed: {})", format!("{reason:?}")));
-        }
-        out.push_str(&format!(
-            "| {} | {} | {} |\n",
-            cell(&minute),
-            cell(&matter),
-            cell(&update)
-        ));
-    }
-    if actions.is_empty() {
-        out.push_str("| | No outstanding actions. | |\n");
-    }
-    Ok(out)
+    rc.reads.note::<action::Entity>(&rc.viewer, &actions);
+    let resolutions = rc
+        .load_many::<resolution::Entity>(
+            actions
+                .iter()
+                .filter_map(|a| a.resolution_id)
+                .collect::<Vec<Uuid>>(),
+        )
+        .await?;
+    let items = rc
+        .load_many::<agenda_item::Entity>(
+            resolutions
+                .values()
+                .map(|r| r.agenda_item_id)
+                .collect::<Vec<Uuid>>(),
+        )
+        .await?;
+    let leads = rc
+        .load_many::<person::Entity>(
+            actions
+                .iter()
+                .filter_map(|a| a.lead_person_id)
+                .collect::<Vec<Uuid>>(),
+        )
+        .await?;
+    let latest = latest_updates(rc, &actions).await?;
+    let rows = actions
+        .iter()
+        .map(|a| {
+            let resolution = a.resolution_id.and_then(|id| resolutions.get(&id));
+            let minute = resolution
+                .and_then(|r| items.get(&r.agenda_item_id))
+                .and_then(|i| i.minute_number)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            let owner = a
+                .lead_person_id
+                .and_then(|id| leads.get(&id))
+                .and_then(|p| p.initials.clone())
+                .or_else(|| resolution.and_then(|r| r.owners_initials.clone()));
+            let matter = match owner {
+                Some(o) => format!("{} ({o})", a.title),
+                None => a.title.clone(),
+            };
+            vec![minute, matter, update_text(a, latest.get(&a.id))]
+        })
+        .collect();
+    Ok(Document {
+        title: "Matters arising".into(),
+        lines: vec![format!(
+            "{board_name}, meeting of {}",
+            meeting.starts_at.format("%-d %B %Y")
+        )],
+        sections: vec![Section {
+            heading: None,
+            columns: &["Minute", "Matter", "Update"],
+            rows,
+            empty: "No outstanding actions.",
+        }],
+    })
+}
+
+/// The delivery plan of `strategy`: one table per priority the caller may see.
+pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> ApiResult<Document> {
+    let priorities: Vec<priority::Model> = crate::access::visible::<priority::Entity>(&rc.viewer)
+        .filter(priority::Column::StrategyId.eq(strategy.id))
+        .order_by_asc(priority::Column::Number)
+        .all(&rc.db)
+        .await?;
+    let actions = crate::access::visible::<action::Entity>(&rc.viewer)
+        .filter(action::Column::PriorityId.is_in(priorities.iter().map(|p| p.id)))
+        .order_by_asc(action::Column::DueDate)
+        .order_by_asc(action::Column::CreatedAt)
+        .order_by_asc(action::Column::Id)
+        .limit(MAX_REPORT_ROWS)
+        .all(&rc.db)
+        .await?;
+    rc.reads.note::<action::Entity>(&rc.viewer, &actions);
+    let people = rc
+        .load_many::<person::Entity>(
+            actions
+                .iter()
+                .filter_map(|a| a.lead_person_id)
+                .collect::<Vec<Uuid>>(),
+        )
+        .await?;
+    let organisations = rc
+        .load_many::<organisation::Entity>(
+            actions
+                .iter()
+                .filter_map(|a| a.lead_organisation_id)
+                .collect::<Vec<Uuid>>(),
+        )
+        .await?;
+    let latest = latest_updates(rc, &actions).await?;
+    let sections = priorities
+        .iter()
+        .map(|p| {
+            let rows = actions
+                .iter()
+                .filter(|a| a.priority_id == Some(p.id))
+                .map(|a| {
+                    let person = a.lead_person_id.and_then(|id| people.get(&id));
+                    let org = a.lead_organisation_id.and_then(|id| organisations.get(&id));
+                    let lead = match (person, org) {
+                        (Some(p), Some(o)) => format!("{} ({})", p.name, o.name),
+                        (Some(p), None) => p.name.clone(),
+                        (None, Some(o)) => o.name.clone(),
+                        (None, None) => String::new(),
+                    };
+                    vec![
+                        a.title.clone(),
+                        lead,
+                        a.due_date.map(|d| d.to_string()).unwrap_or_default(),
+                        format!("{}%", a.percent_complete),
+                        a.rag
+                            .map(|r| format!("{r:?}").to_uppercase())
+                            .unwrap_or_default(),
+                        latest
+                            .get(&a.id)
+                            .map(|u| match &u.period {
+                                Some(period) => format!("{period}: {}", u.narrative),
+                                None => u.narrative.clone(),
+                            })
+                            .unwrap_or_else(|| "No update received.".into()),
+                    ]
+                })
+                .collect();
+            Section {
+                heading: Some(format!("Priority {}: {}", p.number, p.title)),
+                columns: &["Action", "Lead", "Due", "Progress", "RAG", "Latest update"],
+                rows,
+                empty: "No actions under this priority.",
+            }
+        })
+        .collect();
+    Ok(Document {
+        title: format!("Delivery plan: {}", strategy.title),
+        lines: vec![format!(
+            "{} to {}",
+            strategy.period_start.format("%-d %B %Y"),
+            strategy.period_end.format("%-d %B %Y")
+        )],
+        sections,
+    })
 }

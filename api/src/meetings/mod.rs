@@ -192,12 +192,19 @@ impl Meeting {
     ) -> ApiResult<Option<written_updates::WrittenUpdateRequest>> {
         written_updates::for_meeting(ctx.req()?, self.0.id).await
     }
-    /// The matters-arising report as Markdown (Minute | Matter | Update), as the papers print it.
-    async fn matters_arising_report(&self, ctx: &Context<'_>) -> ApiResult<String> {
+    /// The matters-arising report (Minute | Matter | Update) as the papers print it, as Markdown
+    /// or as a printable HTML page.
+    async fn matters_arising_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] format: crate::reports::DocumentFormat,
+    ) -> ApiResult<String> {
         let rc = ctx.req()?;
         let board = rc.load::<board::Entity>(self.0.board_id).await?;
         let name = board.map(|b| b.name).unwrap_or_default();
-        crate::actions::report::matters_arising_markdown(rc, &rc.viewer, &self.0, &name).await
+        Ok(crate::actions::report::matters_arising(rc, &self.0, &name)
+            .await?
+            .render(format))
     }
     /// Matters arising: open actions from resolutions of earlier meetings of this board, each with
     /// its latest update (`latestUpdate`) and source minute (`resolution.agendaItem.minuteNumber`).
