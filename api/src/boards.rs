@@ -435,6 +435,22 @@ pub struct CreateBoardInput {
     pub terms_of_reference: Option<String>,
 }
 
+/// Changes to a board; fields left out stay as they are.
+#[derive(InputObject)]
+pub struct UpdateBoardInput {
+    pub board_id: ID,
+    pub name: Option<String>,
+    pub kind: Option<BoardKind>,
+    /// A new board it reports to (same partnership; never itself or one of its own sub-groups).
+    pub parent_id: Option<ID>,
+    pub visibility: Option<Visibility>,
+    pub meeting_frequency: Option<String>,
+    pub terms_of_reference: Option<String>,
+}
+
+/// Most levels walked when checking a new parent for a cycle; structures are a few levels deep.
+const MAX_BOARD_DEPTH: usize = 32;
+
 /// A new seat on a board.
 #[derive(InputObject)]
 pub struct AddMembershipInput {
@@ -558,6 +574,82 @@ impl BoardsMutation {
         crate::audit::allowed(&txn, rc, "createBoard", "board", created.id, partnership_id).await?;
         txn.commit().await?;
         Ok(Board(created))
+    }
+
+    /// Renames, reclassifies or moves a board (partnership administrators).
+    async fn update_board(&self, ctx: &Context<'_>, input: UpdateBoardInput) -> ApiResult<Board> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let rc = ctx.req()?;
+        let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
+        let name = crate::validate::optional_text("name", input.name.as_deref(), 200)?;
+        let frequency = crate::validate::optional_text(
+            "meetingFrequency",
+            input.meeting_frequency.as_deref(),
+            200,
+        )?;
+        let terms = crate::validate::optional_text(
+            "termsOfReference",
+            input.terms_of_reference.as_deref(),
+            20_000,
+        )?;
+        let board = board_for_admin(rc, board_id, "updateBoard").await?;
+        let mut changes = board::ActiveModel {
+            id: Set(board.id),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        if let Some(p) = &input.parent_id {
+            let parent =
+                board_for_admin(rc, ids::decode(p, Kind::Board, "parentId")?, "updateBoard")
+                    .await?;
+            if parent.partnership_id != board.partnership_id {
+                return Err(ApiError::bad_input(
+                    "parentId",
+                    "the parent board belongs to another partnership",
+                ));
+            }
+            // Walk up from the new parent: meeting the board itself would make a cycle.
+            let mut cursor = Some(parent.clone());
+            for _ in 0..MAX_BOARD_DEPTH {
+                let Some(current) = cursor else { break };
+                if current.id == board.id {
+                    return Err(ApiError::bad_input(
+                        "parentId",
+                        "a board cannot report to itself or to one of its own sub-groups",
+                    ));
+                }
+                cursor = rc.load_opt::<board::Entity>(current.parent_id).await?;
+            }
+            changes.parent_id = Set(Some(parent.id));
+        }
+        if let Some(name) = name {
+            changes.name = Set(name);
+        }
+        if let Some(kind) = input.kind {
+            changes.kind = Set(kind.into());
+        }
+        if let Some(visibility) = input.visibility {
+            changes.visibility = Set(visibility.into());
+        }
+        if let Some(frequency) = frequency {
+            changes.meeting_frequency = Set(Some(frequency));
+        }
+        if let Some(terms) = terms {
+            changes.terms_of_reference = Set(Some(terms));
+        }
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let updated = changes.update(&txn).await?;
+        crate::audit::allowed(
+            &txn,
+            rc,
+            "updateBoard",
+            "board",
+            board.id,
+            board.partnership_id,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Board(updated))
     }
 
     /// Gives a person a seat on a board.

@@ -88,3 +88,62 @@ async fn administrators_create_boards_and_seats() {
     let blank = app.gql(Some("admin"), r#"mutation($p: ID!) { createBoard(input: { partnershipId: $p, name: " ", kind: FORUM, visibility: PUBLIC }) { id } }"#, json!({ "p": gid(Kind::Partnership, w.partnership) })).await;
     assert_eq!(blank.body["errors"][0]["extensions"]["field"], "name");
 }
+
+#[tokio::test]
+async fn administrators_rename_and_move_boards_but_never_into_a_cycle() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    make_admin(&app, &w).await;
+    const UPDATE: &str = "mutation($input: UpdateBoardInput!) { updateBoard(input: $input) { name kind parent { name } } }";
+    let marac = gid(Kind::Board, w.marac);
+    let strategic = gid(Kind::Board, w.strategic_board);
+
+    let by_chair = app
+        .gql(
+            Some(CHAIR),
+            UPDATE,
+            json!({ "input": { "boardId": strategic, "name": "Renamed" } }),
+        )
+        .await;
+    assert_eq!(by_chair.error_code(), "FORBIDDEN");
+    let hidden = app
+        .gql(
+            Some(OUTSIDER),
+            UPDATE,
+            json!({ "input": { "boardId": marac, "name": "Renamed" } }),
+        )
+        .await;
+    assert_eq!(hidden.error_code(), "NOT_FOUND");
+
+    let moved = app
+        .gql(
+            Some("admin"),
+            UPDATE,
+            json!({ "input": { "boardId": marac, "parentId": strategic, "kind": "OPERATIONAL_PANEL", "name": "MARAC Steering Group" } }),
+        )
+        .await;
+    assert_eq!(
+        moved.data()["updateBoard"],
+        json!({ "name": "MARAC Steering Group", "kind": "OPERATIONAL_PANEL", "parent": { "name": "Strategic Board" } })
+    );
+    // The strategic board cannot now report to its own sub-group, nor to itself.
+    for parent in [&marac, &strategic] {
+        let cycle = app
+            .gql(
+                Some("admin"),
+                UPDATE,
+                json!({ "input": { "boardId": strategic, "parentId": parent } }),
+            )
+            .await;
+        assert_eq!(cycle.error_code(), "BAD_USER_INPUT");
+        assert_eq!(cycle.body["errors"][0]["extensions"]["field"], "parentId");
+    }
+    let blank = app
+        .gql(
+            Some("admin"),
+            UPDATE,
+            json!({ "input": { "boardId": marac, "name": "" } }),
+        )
+        .await;
+    assert_eq!(blank.body["errors"][0]["extensions"]["field"], "name");
+}
