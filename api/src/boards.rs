@@ -524,9 +524,15 @@ impl BoardsMutation {
             crate::policy::PartnershipPermission::ManageStructure,
             partnership_id,
         ) {
-            return Err(ApiError::Forbidden(
-                "only the partnership's administrators may create boards".into(),
-            ));
+            return Err(crate::audit::refuse(
+                rc,
+                "createBoard",
+                "partnership",
+                partnership_id,
+                partnership_id,
+                "only the partnership's administrators may create boards",
+            )
+            .await);
         }
         let parent = match &input.parent_id {
             Some(p) => {

@@ -15,6 +15,7 @@ mod meeting_changes;
 mod meeting_writes;
 mod pagination;
 mod performance;
+mod permissions;
 mod reports;
 mod review_writes;
 mod schema;
