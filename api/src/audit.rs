@@ -196,6 +196,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// The audit log of a partnership, newest first (its administrators only).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &async_graphql::Context<'_>,

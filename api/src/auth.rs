@@ -32,75 +32,203 @@ pub struct Claims {
     pub iat: i64,
 }
 
+/// One key we trust: whose it is (`iss`), the one algorithm it accepts, and its `kid` if the
+/// provider publishes one.
+#[derive(Clone)]
+struct TrustedKey {
+    issuer: String,
+    alg: Algorithm,
+    kid: Option<String>,
+    key: DecodingKey,
+}
+
 /// Checks tokens against the configured keys, one pinned algorithm per key.
 #[derive(Clone)]
 pub struct Authenticator {
-    keys: Vec<(Algorithm, DecodingKey)>,
-    issuer: String,
+    keys: Vec<TrustedKey>,
     audience: String,
 }
 
-impl Authenticator {
-    /// Builds the key set from configuration; fails on an unreadable key or a short secret.
-    pub fn from_config(config: &JwtConfig) -> anyhow::Result<Self> {
-        anyhow::ensure!(
-            config.secret.len() >= 32,
-            "CSP_JWT_SECRET must be at least 32 bytes (256 bits)"
-        );
-        let mut keys = vec![(
-            Algorithm::HS256,
-            DecodingKey::from_secret(config.secret.as_bytes()),
-        )];
-        if let Some(path) = &config.public_key_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                anyhow::anyhow!("cannot read JWT public key {}: {e}", path.display())
-            })?;
-            let key = match config.public_key_algorithm.as_str() {
-                "RS256" => (Algorithm::RS256, DecodingKey::from_rsa_pem(&pem)?),
-                "ES256" => (Algorithm::ES256, DecodingKey::from_ec_pem(&pem)?),
-                other => anyhow::bail!(
-                    "unsupported JWT public key algorithm {other}: use RS256 or ES256"
-                ),
-            };
-            keys.push(key);
+/// A public key's algorithm: RS256 or ES256 only.
+fn public_algorithm(name: &str) -> anyhow::Result<Algorithm> {
+    match name {
+        "RS256" => Ok(Algorithm::RS256),
+        "ES256" => Ok(Algorithm::ES256),
+        other => anyhow::bail!("unsupported JWT public key algorithm {other}: use RS256 or ES256"),
+    }
+}
+
+/// A PEM public key pinned to `alg`.
+fn pem_key(path: &std::path::Path, alg: Algorithm) -> anyhow::Result<DecodingKey> {
+    let pem = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("cannot read JWT public key {}: {e}", path.display()))?;
+    Ok(match alg {
+        Algorithm::ES256 => DecodingKey::from_ec_pem(&pem)?,
+        _ => DecodingKey::from_rsa_pem(&pem)?,
+    })
+}
+
+/// The keys of a JWKS file, each pinned to its declared algorithm (or the one its key type
+/// implies: RSA → RS256, P-256 → ES256). Any other key is a configuration error.
+fn jwks_keys(path: &std::path::Path, issuer: &str) -> anyhow::Result<Vec<TrustedKey>> {
+    use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
+    let text = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("cannot read JWKS file {}: {e}", path.display()))?;
+    let set: JwkSet = serde_json::from_slice(&text)
+        .map_err(|e| anyhow::anyhow!("{} is not a JWKS document: {e}", path.display()))?;
+    let mut keys = Vec::new();
+    for jwk in &set.keys {
+        let alg = match (&jwk.common.key_algorithm, &jwk.algorithm) {
+            (Some(KeyAlgorithm::RS256), AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+            (Some(KeyAlgorithm::ES256), AlgorithmParameters::EllipticCurve(p))
+                if p.curve == EllipticCurve::P256 =>
+            {
+                Algorithm::ES256
+            }
+            (None, AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+            (None, AlgorithmParameters::EllipticCurve(p)) if p.curve == EllipticCurve::P256 => {
+                Algorithm::ES256
+            }
+            _ => anyhow::bail!(
+                "{}: key {:?} is not an RS256 or ES256 public key",
+                path.display(),
+                jwk.common.key_id
+            ),
+        };
+        keys.push(TrustedKey {
+            issuer: issuer.to_string(),
+            alg,
+            kid: jwk.common.key_id.clone(),
+            key: DecodingKey::from_jwk(jwk)?,
+        });
+    }
+    anyhow::ensure!(!keys.is_empty(), "{} holds no keys", path.display());
+    Ok(keys)
+}
+
+/// One `--jwt-provider` entry: `issuer=<iss>,jwks=<file>` or `issuer=<iss>,pem=<file>,alg=…`.
+fn provider_keys(spec: &str) -> anyhow::Result<Vec<TrustedKey>> {
+    let mut issuer = None;
+    let mut jwks = None;
+    let mut pem = None;
+    let mut alg = None;
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, value) = part
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("JWT provider setting `{part}` is not name=value"))?;
+        match name.trim() {
+            "issuer" => issuer = Some(value.trim().to_string()),
+            "jwks" => jwks = Some(std::path::PathBuf::from(value.trim())),
+            "pem" => pem = Some(std::path::PathBuf::from(value.trim())),
+            "alg" => alg = Some(public_algorithm(value.trim())?),
+            other => anyhow::bail!("unknown JWT provider setting `{other}`"),
         }
+    }
+    let issuer = issuer.ok_or_else(|| anyhow::anyhow!("JWT provider `{spec}` has no issuer"))?;
+    match (jwks, pem) {
+        (Some(path), None) => jwks_keys(&path, &issuer),
+        (None, Some(path)) => {
+            let alg = alg.unwrap_or(Algorithm::RS256);
+            Ok(vec![TrustedKey {
+                key: pem_key(&path, alg)?,
+                issuer,
+                alg,
+                kid: None,
+            }])
+        }
+        _ => anyhow::bail!("JWT provider `{spec}` needs exactly one of jwks= or pem="),
+    }
+}
+
+impl Authenticator {
+    /// Builds the key set from configuration. Fails on an unreadable key, a short secret, and in
+    /// production on the development secret or on no keys at all.
+    pub fn from_config(config: &JwtConfig, production: bool) -> anyhow::Result<Self> {
+        let mut keys = Vec::new();
+        if let Some(secret) = config.effective_secret(production) {
+            anyhow::ensure!(
+                !(production && secret == crate::config::DEV_JWT_SECRET),
+                "refusing to start in production with the development JWT secret: set CSP_JWT_SECRET to your own secret, or configure identity providers and leave it unset"
+            );
+            anyhow::ensure!(
+                secret.len() >= 32,
+                "CSP_JWT_SECRET must be at least 32 bytes (256 bits)"
+            );
+            keys.push(TrustedKey {
+                issuer: config.issuer.clone(),
+                alg: Algorithm::HS256,
+                kid: None,
+                key: DecodingKey::from_secret(secret.as_bytes()),
+            });
+        }
+        if let Some(path) = &config.public_key_file {
+            let alg = public_algorithm(&config.public_key_algorithm)?;
+            keys.push(TrustedKey {
+                issuer: config.issuer.clone(),
+                alg,
+                kid: None,
+                key: pem_key(path, alg)?,
+            });
+        }
+        for spec in &config.providers {
+            keys.extend(provider_keys(spec)?);
+        }
+        anyhow::ensure!(
+            !keys.is_empty(),
+            "no token keys configured: set CSP_JWT_SECRET, CSP_JWT_PUBLIC_KEY_FILE or CSP_JWT_PROVIDERS"
+        );
         Ok(Authenticator {
             keys,
-            issuer: config.issuer.clone(),
             audience: config.audience.clone(),
         })
     }
 
     /// Validates a bearer token and returns its subject.
     ///
-    /// The algorithm named in the header only selects among configured keys; each key accepts its
-    /// own algorithm alone, so `alg: none` and key confusion fail. Key hints (`jku`, `jwk`, `x5u`,
-    /// `kid`) are never followed.
+    /// The header's `alg` and `kid` only *select* among configured keys: a key accepts its own
+    /// algorithm alone (so `alg: none` and key confusion fail), and a `kid` can narrow the choice
+    /// but never introduce a key. `jku`, `jwk` and `x5u` are never read. The token's `iss` must
+    /// be the issuer the key belongs to.
     pub fn subject(&self, token: &str) -> Result<String, ApiError> {
         let bad = || ApiError::Unauthenticated("invalid or expired token".into());
         let header = jsonwebtoken::decode_header(token).map_err(|_| bad())?;
-        let (alg, key) = self
-            .keys
-            .iter()
-            .find(|(alg, _)| *alg == header.alg)
-            .ok_or_else(bad)?;
-        let mut validation = Validation::new(*alg);
-        validation.algorithms = vec![*alg];
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|_| bad())?;
-        if data.claims.sub.is_empty() {
-            return Err(bad());
+        let candidates = self.keys.iter().filter(|k| {
+            k.alg == header.alg
+                && match (&header.kid, &k.kid) {
+                    (Some(wanted), Some(kid)) => wanted == kid,
+                    _ => true,
+                }
+        });
+        for key in candidates {
+            let mut validation = Validation::new(key.alg);
+            validation.algorithms = vec![key.alg];
+            validation.leeway = LEEWAY_SECONDS;
+            validation.validate_nbf = true;
+            validation.set_issuer(&[&key.issuer]);
+            validation.set_audience(&[&self.audience]);
+            validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+            if let Ok(data) = jsonwebtoken::decode::<Claims>(token, &key.key, &validation) {
+                if data.claims.sub.is_empty() {
+                    return Err(bad());
+                }
+                return Ok(data.claims.sub);
+            }
         }
-        Ok(data.claims.sub)
+        Err(bad())
     }
 }
 
-/// Mints an HS256 development token for `subject`, valid for `ttl`.
-pub fn mint(config: &JwtConfig, subject: &str, ttl: chrono::Duration) -> anyhow::Result<String> {
+/// Mints an HS256 token for `subject`, valid for `ttl`, with the configured secret (the
+/// development secret outside production).
+pub fn mint(
+    config: &JwtConfig,
+    production: bool,
+    subject: &str,
+    ttl: chrono::Duration,
+) -> anyhow::Result<String> {
+    let secret = config
+        .effective_secret(production)
+        .ok_or_else(|| anyhow::anyhow!("no HS256 secret configured to sign with"))?;
     let now = Utc::now().timestamp();
     let claims = Claims {
         sub: subject.to_string(),
@@ -113,7 +241,7 @@ pub fn mint(config: &JwtConfig, subject: &str, ttl: chrono::Duration) -> anyhow:
     Ok(jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &claims,
-        &EncodingKey::from_secret(config.secret.as_bytes()),
+        &EncodingKey::from_secret(secret.as_bytes()),
     )?)
 }
 

@@ -125,6 +125,7 @@ impl Board {
             .map(Board))
     }
     /// Sub-groups reporting to this board.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn sub_boards(
         &self,
         ctx: &Context<'_>,
@@ -140,6 +141,7 @@ impl Board {
         list(ctx, filter, PageArgs::new(first, after, last, before)).await
     }
     /// Seats on this board.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn memberships(
         &self,
         ctx: &Context<'_>,
@@ -171,6 +173,7 @@ impl Board {
     }
     /// Meetings of this board, newest first unless `oldestFirst`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn meetings(
         &self,
         ctx: &Context<'_>,
@@ -193,6 +196,7 @@ impl Board {
     }
     /// Actions owned by this board.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
@@ -216,6 +220,7 @@ impl Board {
         .await
     }
     /// Performance indicators reported to this board.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -228,6 +233,7 @@ impl Board {
         crate::indicators::list(ctx, None, Some(self.0.id), args).await
     }
     /// Domestic Homicide Reviews overseen by this board (cleared seats only, until published).
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn reviews(
         &self,
         ctx: &Context<'_>,
@@ -404,6 +410,7 @@ pub struct BoardsQuery;
 #[Object]
 impl BoardsQuery {
     /// Boards the caller may see.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn boards(
         &self,
         ctx: &Context<'_>,

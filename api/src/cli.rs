@@ -46,7 +46,7 @@ pub fn main() -> ExitCode {
             Ok(())
         }
         Command::Token { subject, hours } => {
-            crate::auth::mint(&cli.config.jwt, &subject, chrono::Duration::hours(hours))
+            crate::auth::mint(&cli.config.jwt, cli.config.production, &subject, chrono::Duration::hours(hours))
                 .map(|t| println!("{t}"))
         }
         command => runtime().and_then(|rt| rt.block_on(run(command, cli.config))),

@@ -27,16 +27,110 @@ pub struct Config {
     #[arg(long, env = "CSP_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
 
+    /// Production mode: no GraphiQL, no field suggestions, no introspection for anonymous
+    /// callers, internal error messages masked, JSON logs, and start-up refuses the development
+    /// secret or a configuration with no token keys.
+    #[arg(long, env = "CSP_PRODUCTION", default_value_t = false, action = clap::ArgAction::Set)]
+    pub production: bool,
+
+    /// Log format: `text` or `json`. Defaults to `json` in production and `text` otherwise.
+    #[arg(long, env = "CSP_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+
+    /// Origins allowed to call the API from a browser (council intranets), comma-separated,
+    /// e.g. `https://intranet.bromley.gov.uk`. Empty: no cross-origin access. Credentials are never
+    /// allowed cross-origin; tokens travel in the Authorization header.
+    #[arg(long, env = "CSP_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Take the client address for per-IP rate limits from the last `X-Forwarded-For` entry
+    /// (only behind a proxy that sets it).
+    #[arg(long, env = "CSP_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
     #[command(flatten)]
     pub jwt: JwtConfig,
+}
+
+/// Log line format.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Limits that bound the work one request or one caller can cause. All are checked before any
+/// database work for the request starts.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Limits {
+    /// Deepest selection accepted.
+    #[arg(long, env = "CSP_MAX_DEPTH", default_value_t = 15)]
+    pub max_depth: usize,
+    /// Highest cost accepted: each field costs 1, and a list costs its page size (`first` or
+    /// `last`, default 20) times the cost of what it selects.
+    #[arg(long, env = "CSP_MAX_COST", default_value_t = 5_000)]
+    pub max_cost: u64,
+    /// Most aliased fields in one operation.
+    #[arg(long, env = "CSP_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Most top-level fields in one operation.
+    #[arg(long, env = "CSP_MAX_ROOT_FIELDS", default_value_t = 10)]
+    pub max_root_fields: usize,
+    /// Longest GraphQL document accepted, in bytes.
+    #[arg(long, env = "CSP_MAX_DOCUMENT_BYTES", default_value_t = 16 * 1024)]
+    pub max_document_bytes: usize,
+    /// Largest HTTP request body accepted, in bytes.
+    #[arg(long, env = "CSP_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    pub max_body_bytes: usize,
+    /// Longest a request may run before it is answered with 503, in seconds.
+    #[arg(long, env = "CSP_REQUEST_TIMEOUT_SECS", default_value_t = 15)]
+    pub request_timeout_secs: u64,
+    /// Longest one SQL statement may run on PostgreSQL, in milliseconds.
+    #[arg(long, env = "CSP_STATEMENT_TIMEOUT_MS", default_value_t = 5_000)]
+    pub statement_timeout_ms: u64,
+    /// Database connections in the pool (default 20 on PostgreSQL, 8 on SQLite).
+    #[arg(long, env = "CSP_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<u32>,
+    /// How long a request waits for a free database connection before a 503, in seconds.
+    #[arg(long, env = "CSP_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 3)]
+    pub db_acquire_timeout_secs: u64,
+    /// Query cost a signed-in caller may spend per minute (bursts up to the same amount).
+    #[arg(long, env = "CSP_RATE_LIMIT_PER_MINUTE", default_value_t = 60_000)]
+    pub rate_per_minute: u32,
+    /// Query cost an anonymous client address may spend per minute.
+    #[arg(long, env = "CSP_ANONYMOUS_RATE_LIMIT_PER_MINUTE", default_value_t = 15_000)]
+    pub anonymous_rate_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 15,
+            max_cost: 5_000,
+            max_aliases: 30,
+            max_root_fields: 10,
+            max_document_bytes: 16 * 1024,
+            max_body_bytes: 64 * 1024,
+            request_timeout_secs: 15,
+            statement_timeout_ms: 5_000,
+            db_max_connections: None,
+            db_acquire_timeout_secs: 3,
+            rate_per_minute: 60_000,
+            anonymous_rate_per_minute: 15_000,
+        }
+    }
 }
 
 /// How bearer tokens are checked.
 #[derive(clap::Args, Debug, Clone)]
 pub struct JwtConfig {
-    /// HS256 shared secret (development). At least 32 bytes.
-    #[arg(long = "jwt-secret", env = "CSP_JWT_SECRET", default_value = DEV_JWT_SECRET, hide_default_value = true)]
-    pub secret: String,
+    /// HS256 shared secret, at least 32 bytes (256 bits). Without it, development mode uses a
+    /// built-in development secret; production mode refuses that secret.
+    #[arg(long = "jwt-secret", env = "CSP_JWT_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
 
     /// Expected `iss` claim.
     #[arg(
@@ -65,6 +159,24 @@ pub struct JwtConfig {
         default_value = "RS256"
     )]
     pub public_key_algorithm: String,
+
+    /// Further identity providers (police, health...), separated by `;`. Each is
+    /// `issuer=<iss>,jwks=<file>` or `issuer=<iss>,pem=<file>,alg=RS256|ES256`. Their tokens must
+    /// carry that `iss` and the configured audience.
+    #[arg(long = "jwt-provider", env = "CSP_JWT_PROVIDERS", value_delimiter = ';')]
+    pub providers: Vec<String>,
+}
+
+impl JwtConfig {
+    /// The HS256 secret in force: the configured one, or the development secret outside
+    /// production.
+    pub fn effective_secret(&self, production: bool) -> Option<&str> {
+        match &self.secret {
+            Some(secret) => Some(secret.as_str()),
+            None if !production => Some(DEV_JWT_SECRET),
+            None => None,
+        }
+    }
 }
 
 impl Config {
@@ -74,12 +186,18 @@ impl Config {
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed_demo: false,
+            production: false,
+            log_format: None,
+            cors_origins: Vec::new(),
+            trust_forwarded_for: false,
+            limits: Limits::default(),
             jwt: JwtConfig {
-                secret: DEV_JWT_SECRET.to_string(),
+                secret: None,
                 issuer: "csp-hub-dev".into(),
                 audience: "csp-hub".into(),
                 public_key_file: None,
                 public_key_algorithm: "RS256".into(),
+                providers: Vec::new(),
             },
         }
     }

@@ -137,6 +137,7 @@ impl NodeQuery {
     }
 
     /// Several objects by global ID, in the order asked; null entries as for `node`.
+    #[graphql(complexity = "1 + ids.len().min(MAX_NODES) * child_complexity")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(ApiError::bad_input(

@@ -69,6 +69,7 @@ impl Indicator {
             .map(Board))
     }
     /// Readings, most recent period first.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn readings(
         &self,
         ctx: &Context<'_>,
@@ -169,6 +170,7 @@ pub struct IndicatorsQuery;
 impl IndicatorsQuery {
     /// Indicators the caller may see, optionally of one partnership or board.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,

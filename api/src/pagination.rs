@@ -29,6 +29,18 @@ pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// Largest page a caller may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
+/// The cost of a connection field for the query-cost limit: the field itself plus its page
+/// size (`first` or `last`, default 20, at most 100) times the cost of what each row selects.
+/// Checked before execution, so a query asking for 100 boards × 100 meetings × 100 items is
+/// refused before any database work.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first
+        .or(last)
+        .map(|n| (n.max(0) as u64).min(MAX_PAGE_SIZE))
+        .unwrap_or(DEFAULT_PAGE_SIZE) as usize;
+    1 + rows.max(1) * child_complexity
+}
+
 /// The Relay arguments of a connection field.
 #[derive(Debug, Default, Clone)]
 pub struct PageArgs {

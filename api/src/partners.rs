@@ -38,6 +38,7 @@ impl Partnership {
         self.0.area.as_deref()
     }
     /// Organisations that serve this partnership.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -60,6 +61,7 @@ impl Partnership {
         .await
     }
     /// The partnership's boards, sub-groups and panels that the caller may see.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn boards(
         &self,
         ctx: &Context<'_>,
@@ -79,6 +81,7 @@ impl Partnership {
         .await
     }
     /// Meetings of the partnership's boards that the caller may see, newest first.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn meetings(
         &self,
         ctx: &Context<'_>,
@@ -95,6 +98,7 @@ impl Partnership {
         crate::meetings::list(ctx, filter, PageArgs::new(first, after, last, before)).await
     }
     /// The partnership's strategies, newest first.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn strategies(
         &self,
         ctx: &Context<'_>,
@@ -111,6 +115,7 @@ impl Partnership {
         .await
     }
     /// Performance indicators the caller may see.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -128,6 +133,7 @@ impl Partnership {
         .await
     }
     /// Domestic Homicide Reviews the caller may see (cleared seats only, until published).
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn domestic_homicide_reviews(
         &self,
         ctx: &Context<'_>,
@@ -158,6 +164,7 @@ impl Partnership {
     }
     /// Actions of this partnership the caller may see, filtered and ordered.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
@@ -247,6 +254,7 @@ impl Organisation {
         self.0.responsible_authority
     }
     /// Partnerships this organisation serves (one police BCU serves several boroughs).
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
@@ -274,6 +282,7 @@ impl Organisation {
         .await
     }
     /// Staff of this organisation.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -296,6 +305,7 @@ impl Organisation {
     }
     /// Actions this organisation leads, across every partnership it serves.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
@@ -356,6 +366,7 @@ impl Person {
             .map(Organisation))
     }
     /// Seats this person holds on boards the caller may see.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn seats(
         &self,
         ctx: &Context<'_>,
@@ -378,6 +389,7 @@ impl Person {
     }
     /// Actions this person leads that the caller may see.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
@@ -454,6 +466,7 @@ impl Viewer {
     }
     /// Actions the caller leads.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn my_actions(
         &self,
         ctx: &Context<'_>,
@@ -480,6 +493,7 @@ impl Viewer {
     }
     /// Actions the caller's organisation leads, across all the partnerships it serves.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn organisation_actions(
         &self,
         ctx: &Context<'_>,
@@ -522,6 +536,7 @@ impl PartnersQuery {
         Viewer
     }
     /// All partnerships.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
@@ -555,6 +570,7 @@ impl PartnersQuery {
         Ok(row.map(Partnership))
     }
     /// Organisations, optionally only those serving one partnership.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -584,6 +600,7 @@ impl PartnersQuery {
     }
     /// People, optionally of one organisation or matching a name.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,

@@ -96,6 +96,7 @@ impl Review {
     }
     /// The review's action plan.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
@@ -141,6 +142,7 @@ pub struct ReviewsQuery;
 #[Object]
 impl ReviewsQuery {
     /// Reviews the caller may see (cleared seats of the overseeing board; everyone once published).
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn domestic_homicide_reviews(
         &self,
         ctx: &Context<'_>,

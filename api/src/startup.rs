@@ -126,7 +126,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     if config.seed_demo && seed_if_empty(&db).await? {
         tracing::info!("loaded the demo data set");
     }
-    let auth = Arc::new(Authenticator::from_config(&config.jwt)?);
+    let auth = Arc::new(Authenticator::from_config(&config.jwt, config.production)?);
     let events = crate::events::EventBus::start(&db, &config.database_url);
     let state = AppState {
         db: db.clone(),

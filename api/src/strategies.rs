@@ -107,6 +107,7 @@ impl Priority {
     }
     /// The delivery-plan actions under this priority.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
@@ -157,6 +158,7 @@ pub struct StrategiesQuery;
 #[Object]
 impl StrategiesQuery {
     /// Strategies, newest first, optionally of one partnership.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn strategies(
         &self,
         ctx: &Context<'_>,

@@ -6,7 +6,7 @@ use serde_json::json;
 #[tokio::test]
 async fn both_partnerships_load_with_boards_meetings_minutes_and_actions() {
     let app = TestApp::with_demo().await;
-    let q = r#"{ partnerships { totalCount edges { node { slug boards(first: 50) { totalCount edges { node { name meetings(first: 1) { edges { node { agendaItems(first: 3) { edges { node { title minuteNumber } } } } } } } } } actions { totalCount } } } }
+    let q = r#"{ partnerships(first: 5) { totalCount edges { node { slug boards(first: 20) { totalCount edges { node { name meetings(first: 1) { edges { node { agendaItems(first: 3) { edges { node { title minuteNumber } } } } } } } } } actions { totalCount } } } }
                domesticHomicideReviews { totalCount } }"#;
     let reply = app.gql(None, q, json!({})).await;
     let data = reply.data();

@@ -508,6 +508,7 @@ impl Action {
             .map(ActionUpdate))
     }
     /// The progress history, newest first.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn updates(
         &self,
         ctx: &Context<'_>,
@@ -586,6 +587,7 @@ pub struct ActionsQuery;
 impl ActionsQuery {
     /// Actions the caller may see, filtered and ordered.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,

@@ -137,6 +137,7 @@ impl Meeting {
     }
     /// The agenda in order. Restricted items appear only as their stub to callers who are not
     /// cleared, or not at all when they have no stub.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn agenda_items(
         &self,
         ctx: &Context<'_>,
@@ -208,6 +209,7 @@ impl Meeting {
     }
     /// Matters arising: open actions from resolutions of earlier meetings of this board, each with
     /// its latest update (`latestUpdate`) and source minute (`resolution.agendaItem.minuteNumber`).
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn matters_arising(
         &self,
         ctx: &Context<'_>,
@@ -427,6 +429,7 @@ pub struct MeetingsQuery;
 #[Object]
 impl MeetingsQuery {
     /// Meetings the caller may see.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn meetings(
         &self,
         ctx: &Context<'_>,

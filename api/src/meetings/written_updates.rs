@@ -95,6 +95,7 @@ impl WrittenUpdateRequest {
     /// Open actions with no update since the request, among those the caller may see; each
     /// names its lead person and organisation (who owes the update). `totalCount` is how many
     /// are still owed.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn outstanding_actions(
         &self,
         ctx: &Context<'_>,
