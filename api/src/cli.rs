@@ -45,10 +45,13 @@ pub fn main() -> ExitCode {
             print!("{}", crate::graphql::sdl());
             Ok(())
         }
-        Command::Token { subject, hours } => {
-            crate::auth::mint(&cli.config.jwt, cli.config.production, &subject, chrono::Duration::hours(hours))
-                .map(|t| println!("{t}"))
-        }
+        Command::Token { subject, hours } => crate::auth::mint(
+            &cli.config.jwt,
+            cli.config.production,
+            &subject,
+            chrono::Duration::hours(hours),
+        )
+        .map(|t| println!("{t}")),
         command => runtime().and_then(|rt| rt.block_on(run(command, cli.config))),
     };
     match result {
@@ -67,7 +70,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    crate::telemetry::init();
+    crate::telemetry::init(&config);
     match command {
         Command::Migrate => {
             let (db, _) = crate::startup::connect(&config).await?;

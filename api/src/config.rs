@@ -101,7 +101,11 @@ pub struct Limits {
     #[arg(long, env = "CSP_RATE_LIMIT_PER_MINUTE", default_value_t = 60_000)]
     pub rate_per_minute: u32,
     /// Query cost an anonymous client address may spend per minute.
-    #[arg(long, env = "CSP_ANONYMOUS_RATE_LIMIT_PER_MINUTE", default_value_t = 15_000)]
+    #[arg(
+        long,
+        env = "CSP_ANONYMOUS_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 15_000
+    )]
     pub anonymous_rate_per_minute: u32,
 }
 
@@ -163,7 +167,11 @@ pub struct JwtConfig {
     /// Further identity providers (police, health...), separated by `;`. Each is
     /// `issuer=<iss>,jwks=<file>` or `issuer=<iss>,pem=<file>,alg=RS256|ES256`. Their tokens must
     /// carry that `iss` and the configured audience.
-    #[arg(long = "jwt-provider", env = "CSP_JWT_PROVIDERS", value_delimiter = ';')]
+    #[arg(
+        long = "jwt-provider",
+        env = "CSP_JWT_PROVIDERS",
+        value_delimiter = ';'
+    )]
     pub providers: Vec<String>,
 }
 

@@ -1,7 +1,9 @@
 //! The API's error policy.
 //!
 //! Every error a client sees is an [`ApiError`] and carries a stable `extensions.code`
-//! (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, INTERNAL). Rules:
+//! (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, INTERNAL,
+//! SERVICE_UNAVAILABLE; and from the HTTP layer and limits: LIMIT_EXCEEDED, RATE_LIMITED,
+//! METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, BAD_REQUEST). Rules:
 //! - a record the caller may not see is NOT_FOUND, word for word the same as a record that does not
 //!   exist: messages never carry a title, a count or anything else read from a hidden row;
 //! - FORBIDDEN means "you can see it but may not do this to it";
@@ -37,6 +39,9 @@ pub enum ApiError {
     /// Something failed on our side; details are in the server log only.
     #[error("internal server error")]
     Internal,
+    /// The database is unreachable, saturated or too slow: retry shortly (HTTP 503).
+    #[error("the service is temporarily unavailable; retry shortly")]
+    Unavailable,
 }
 
 impl ApiError {
@@ -57,14 +62,35 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::Internal => "INTERNAL",
+            ApiError::Unavailable => "SERVICE_UNAVAILABLE",
         }
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
+    /// No connection to be had (down, or the pool exhausted past its acquire timeout) and
+    /// statements cancelled by the statement timeout are retryable; anything else is a bug.
     fn from(err: sea_orm::DbErr) -> Self {
-        tracing::error!(error = %err, "database error");
-        ApiError::Internal
+        use sea_orm::DbErr;
+        let unavailable = match &err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            other => {
+                let text = other.to_string();
+                text.contains("statement timeout")
+                    || text.contains("database is locked")
+                    || text.contains("connection refused")
+                    || text.contains("terminating connection")
+                    || text.contains("PoolTimedOut")
+                    || text.contains("pool timed out")
+            }
+        };
+        if unavailable {
+            tracing::warn!(error = %err, "database unavailable");
+            ApiError::Unavailable
+        } else {
+            tracing::error!(error = %err, "database error");
+            ApiError::Internal
+        }
     }
 }
 

@@ -9,7 +9,8 @@
 use crate::access::ReadLog;
 use crate::actions::ActionFilter;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::{AppState, Caller};
+use crate::http::Caller;
+use crate::startup::AppState;
 use crate::types::{ActionStatus, Rag};
 use async_graphql::ID;
 use axum::extract::{Query, State};
@@ -139,6 +140,7 @@ pub async fn actions_csv(
         Err(err) => {
             let status = match err {
                 ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+                ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::BAD_REQUEST,
             };
             let body = serde_json::json!({ "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }] });

@@ -24,10 +24,6 @@ use entity::*;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// Deepest query accepted.
-pub const MAX_DEPTH: usize = 15;
-/// Most expensive query accepted (async-graphql's complexity: one per field, lists multiply).
-pub const MAX_COMPLEXITY: usize = 5_000;
 /// Most IDs accepted by `nodes(ids)`.
 pub const MAX_NODES: usize = 100;
 
@@ -190,23 +186,43 @@ pub struct SubscriptionRoot(ActionsSubscription);
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Builds the schema with its limits and the error-code extension.
-pub fn build_schema() -> ApiSchema {
-    Schema::build(
+/// Most automatic persisted queries remembered.
+const APQ_CACHE_ENTRIES: usize = 1_000;
+
+/// Builds the schema with its limits, the persisted-query cache and the error-code extension.
+/// In production, field suggestions ("did you mean …") are off and internal messages masked.
+pub fn build_schema(
+    limits: &crate::config::Limits,
+    production: bool,
+    rates: Arc<crate::limits::RateLimits>,
+) -> ApiSchema {
+    use async_graphql::extensions::apollo_persisted_queries::{
+        ApolloPersistedQueries, LruCacheStorage,
+    };
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot::default(),
     )
     .register_output_type::<Node>()
-    .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY)
-    .extension(ErrorCodes)
-    .finish()
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_cost.try_into().unwrap_or(usize::MAX))
+    .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+        APQ_CACHE_ENTRIES,
+    )))
+    .extension(crate::limits::Gate::new(limits.clone(), rates))
+    .extension(ErrorCodes { production });
+    if production {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The SDL, as checked in to `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema().sdl()
+    let limits = crate::config::Limits::default();
+    let rates = Arc::new(crate::limits::RateLimits::new(&limits));
+    build_schema(&limits, false, rates).sdl()
 }
 
 /// Gives every error of a response a stable `extensions.code`.
@@ -214,11 +230,16 @@ pub fn sdl() -> String {
 /// Resolver errors carry their [`ApiError`] as the error's source; errors async-graphql raises
 /// itself get BAD_USER_INPUT (a value that does not coerce: bad enum, bad date) or
 /// GRAPHQL_VALIDATION_FAILED (syntax, unknown field, limits).
-pub struct ErrorCodes;
+pub struct ErrorCodes {
+    /// Replace the message of any INTERNAL error with a generic one.
+    production: bool,
+}
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
+        Arc::new(ErrorCodes {
+            production: self.production,
+        })
     }
 }
 
@@ -252,6 +273,9 @@ impl Extension for ErrorCodes {
                 "INTERNAL"
             };
             extensions.set("code", code);
+            if code == "INTERNAL" && self.production {
+                error.message = "internal server error".into();
+            }
         }
         response
     }

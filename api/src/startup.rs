@@ -3,21 +3,15 @@
 //! [`build`] binds the listener (port 0 picks a free port) and returns the running [`App`], so the
 //! integration tests spawn exactly the server a user runs.
 
-use crate::auth::{Authenticator, Viewer};
+use crate::auth::Authenticator;
 use crate::config::Config;
-use crate::context::RequestContext;
-use crate::error::ApiError;
 use crate::graphql::{build_schema, ApiSchema};
 use anyhow::Context as _;
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::{FromRef, FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{FromRef, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
@@ -34,11 +28,22 @@ pub struct AppState {
     pub schema: ApiSchema,
     pub auth: Arc<Authenticator>,
     pub events: crate::events::EventBus,
+    pub production: bool,
+    pub request_timeout: Duration,
+    pub trust_forwarded_for: bool,
+    /// Notified when the server starts shutting down, so open subscriptions end.
+    pub closing: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for DatabaseConnection {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
     }
 }
 
@@ -49,24 +54,38 @@ pub struct App {
     /// SQL statements executed since start (for tests that guard against N+1 queries).
     pub statements: Arc<AtomicU64>,
     pub server: tokio::task::JoinHandle<()>,
+    /// Starts a graceful shutdown, as SIGTERM does.
+    pub shutdown: Arc<tokio::sync::Notify>,
 }
 
 /// Connects to the configured database, counting statements.
+///
+/// The pool is bounded and a request waits at most the acquire timeout for a connection, so a
+/// saturated or unreachable database gives a fast 503 instead of a hang; on PostgreSQL every
+/// statement also has a time limit. Connections are re-established as the database returns.
 pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, Arc<AtomicU64>)> {
+    let sqlite = config.database_url.starts_with("sqlite");
+    let limits = &config.limits;
     let mut options = ConnectOptions::new(config.database_url.clone());
+    let statement_timeout = limits.statement_timeout_ms.to_string();
     options
-        .max_connections(if config.database_url.starts_with("sqlite") {
-            8
-        } else {
-            20
-        })
-        .acquire_timeout(Duration::from_secs(5))
+        .max_connections(
+            limits
+                .db_max_connections
+                .unwrap_or(if sqlite { 8 } else { 20 }),
+        )
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(limits.db_acquire_timeout_secs.max(1)))
+        .connect_timeout(Duration::from_secs(limits.db_acquire_timeout_secs.max(1)))
         .sqlx_logging(false)
         // SQLite: WAL lets readers run beside the writer; the busy timeout makes a second writer
         // wait for the lock instead of failing at once.
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))
+        })
+        .map_sqlx_postgres_opts(move |opts| {
+            opts.options([("statement_timeout", statement_timeout.as_str())])
         });
     let mut db = Database::connect(options).await.with_context(|| {
         format!(
@@ -121,54 +140,154 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
 
 /// Connects, migrates, seeds if configured, binds and starts serving.
 pub async fn build(config: Config) -> anyhow::Result<App> {
+    let auth = Arc::new(Authenticator::from_config(&config.jwt, config.production)?);
     let (db, statements) = connect(&config).await?;
     migrate(&db).await?;
     if config.seed_demo && seed_if_empty(&db).await? {
         tracing::info!("loaded the demo data set");
     }
-    let auth = Arc::new(Authenticator::from_config(&config.jwt, config.production)?);
+    crate::metrics::install();
     let events = crate::events::EventBus::start(&db, &config.database_url);
+    let rates = Arc::new(crate::limits::RateLimits::new(&config.limits));
+    let tidy = rates.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            tidy.tidy();
+        }
+    });
     let state = AppState {
         db: db.clone(),
-        schema: build_schema(),
+        schema: build_schema(&config.limits, config.production, rates),
         auth,
         events,
+        production: config.production,
+        request_timeout: Duration::from_secs(config.limits.request_timeout_secs.max(1)),
+        trust_forwarded_for: config.trust_forwarded_for,
+        closing: Arc::new(tokio::sync::Notify::new()),
     };
+    let closing = state.closing.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
-    let app = router(state);
+    let app = router(state, &config)?;
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let stop = shutdown.clone();
     let server = tokio::spawn(async move {
-        if let Err(err) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+        let service = app.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(err) = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown_signal(stop, closing))
             .await
         {
             tracing::error!(error = %err, "server stopped");
         }
+        tracing::info!("server stopped");
     });
     Ok(App {
         addr,
         db,
         statements,
         server,
+        shutdown,
     })
 }
 
-/// The HTTP routes.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/graphql/ws", get(graphql_ws))
-        .route("/export/actions.csv", get(crate::export::actions_csv))
-        .route("/healthz", get(|| async { "ok" }))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        // A bug must cost one request a 500, never the connection or the process.
-        .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .with_state(state)
+/// `/readyz`: the database answers and every migration is applied.
+async fn readyz(State(db): State<DatabaseConnection>) -> Response {
+    use migration::MigratorTrait;
+    let ready = async {
+        db.ping().await?;
+        let pending = Migrator::get_pending_migrations(&db).await?;
+        Ok::<bool, sea_orm::DbErr>(pending.is_empty())
+    };
+    match tokio::time::timeout(Duration::from_secs(3), ready).await {
+        Ok(Ok(true)) => (StatusCode::OK, "ready").into_response(),
+        Ok(Ok(false)) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    }
 }
 
-async fn shutdown_signal() {
+/// The HTTP routes and the layers every request passes through.
+pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    let request_id = header::HeaderName::from_static("x-request-id");
+    let cors = cors_layer(&config.cors_origins)?;
+    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
+        |request: &axum::http::Request<axum::body::Body>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!(
+                "request",
+                request_id = %id,
+                method = %request.method(),
+                path = %request.uri().path(),
+                operation = tracing::field::Empty,
+                person = tracing::field::Empty,
+            )
+        },
+    );
+    Ok(Router::new()
+        .route(
+            "/graphql",
+            get(crate::http::graphql_get)
+                .post(crate::http::graphql_post)
+                .fallback(crate::http::graphql_other),
+        )
+        .route("/graphql/ws", get(crate::http::graphql_ws))
+        .route("/export/actions.csv", get(crate::export::actions_csv))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::render))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            config.limits.max_body_bytes,
+        ))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // A bug must cost one request a 500, never the connection or the process.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .with_state(state))
+}
+
+/// CORS for the configured origins only; no credentials (tokens go in a header).
+fn cors_layer(origins: &[String]) -> anyhow::Result<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins = origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            header::HeaderValue::from_str(o)
+                .map_err(|_| anyhow::anyhow!("CSP_CORS_ORIGINS: `{o}` is not a valid origin"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::HeaderName::from_static("x-access-purpose"),
+        ])
+        .expose_headers([
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("ratelimit-limit"),
+            header::HeaderName::from_static("ratelimit-remaining"),
+            header::RETRY_AFTER,
+        ])
+        .max_age(Duration::from_secs(600)))
+}
+
+/// Resolves on SIGTERM, Ctrl-C or [`App::shutdown`]. The server then stops accepting, lets
+/// in-flight requests finish, and subscriptions end.
+async fn shutdown_signal(stop: Arc<tokio::sync::Notify>, closing: Arc<tokio::sync::Notify>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -186,268 +305,8 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+        _ = stop.notified() => {},
     }
-}
-
-/// Longest purpose a caller may state.
-pub const MAX_PURPOSE_LEN: usize = 200;
-
-/// The caller, from the `Authorization` header (the only place a token is read), and the purpose
-/// they state for the audit log in `X-Access-Purpose`.
-pub struct Caller(pub Viewer, pub Option<String>);
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let purpose = match parts.headers.get("x-access-purpose") {
-            None => None,
-            Some(v) => {
-                let text = v.to_str().map(str::trim).unwrap_or("");
-                if text.is_empty() || text.chars().count() > MAX_PURPOSE_LEN {
-                    return Err(error_response(
-                        StatusCode::BAD_REQUEST,
-                        ApiError::bad_input("X-Access-Purpose", format!("X-Access-Purpose must be 1 to {MAX_PURPOSE_LEN} printable characters")),
-                    ));
-                }
-                Some(text.to_string())
-            }
-        };
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Caller(Viewer::anonymous(), purpose));
-        };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                unauthenticated(ApiError::Unauthenticated(
-                    "expected `Authorization: Bearer <token>`".into(),
-                ))
-            })?;
-        let subject = state.auth.subject(token).map_err(unauthenticated)?;
-        let viewer = Viewer::load(&state.db, &subject)
-            .await
-            .map_err(|e| match e {
-                ApiError::Unauthenticated(_) => unauthenticated(e),
-                other => error_response(StatusCode::SERVICE_UNAVAILABLE, other),
-            })?;
-        Ok(Caller(viewer, purpose))
-    }
-}
-
-fn error_response(status: StatusCode, err: ApiError) -> Response {
-    let body = serde_json::json!({
-        "data": null,
-        "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }]
-    });
-    (status, Json(body)).into_response()
-}
-
-/// 401 with a GraphQL-shaped body: a bad token never falls back to the public view.
-fn unauthenticated(err: ApiError) -> Response {
-    let mut response = error_response(StatusCode::UNAUTHORIZED, err);
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        header::HeaderValue::from_static("Bearer"),
-    );
-    response
-}
-
-/// Whether the request's operation is a mutation (an unparsable query is left to the executor,
-/// which reports it properly).
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    match (&doc.operations, request.operation_name.as_deref()) {
-        (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops
-            .get(name)
-            .is_some_and(|op| op.node.ty == OperationType::Mutation),
-        (DocumentOperations::Multiple(ops), None) => {
-            ops.values().any(|op| op.node.ty == OperationType::Mutation)
-        }
-    }
-}
-
-/// Refuses, before anything runs, a change by a cleared caller who states no purpose where their
-/// partnership requires one; the refusal is audited.
-async fn check_change_purpose(
-    state: &AppState,
-    caller: &Caller,
-    request: &async_graphql::Request,
-) -> Option<Response> {
-    if caller.1.is_some() || !is_mutation(request) {
-        return None;
-    }
-    match crate::audit::purpose_required_for_changes(&state.db, &caller.0).await {
-        Ok(false) => None,
-        Ok(true) => {
-            let entry = crate::audit::Entry {
-                operation: "mutation",
-                entity_type: "request",
-                entity_id: None,
-                partnership_id: None,
-                outcome: crate::audit::Outcome::Denied,
-                detail: Some("no X-Access-Purpose stated".into()),
-            };
-            if let Err(err) = crate::audit::record(&state.db, &caller.0, None, entry).await {
-                tracing::error!(error = ?err, "cannot audit a refused change");
-                return Some(error_response(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    ApiError::Internal,
-                ));
-            }
-            Some(error_response(
-                StatusCode::BAD_REQUEST,
-                ApiError::bad_input(
-                    "X-Access-Purpose",
-                    "your partnership requires people cleared for restricted records to state an X-Access-Purpose header for every change",
-                ),
-            ))
-        }
-        Err(err) => {
-            tracing::error!(error = ?err, "cannot check the purpose requirement");
-            Some(error_response(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ApiError::Internal,
-            ))
-        }
-    }
-}
-
-async fn execute(state: &AppState, caller: Caller, request: GraphQLRequest) -> Response {
-    let request = request.into_inner();
-    if let Some(refused) = check_change_purpose(state, &caller, &request).await {
-        return refused;
-    }
-    let context = RequestContext::new(caller.0, state.db.clone(), caller.1, state.events.clone());
-    let (viewer, reads, purpose) = (
-        context.viewer.clone(),
-        context.reads.clone(),
-        context.purpose.clone(),
-    );
-    let response = state.schema.execute(request.data(context)).await;
-    // Every read of restricted content is recorded before the content leaves the server; if the
-    // audit log cannot be written, the response is withheld.
-    let reads = reads.drain();
-    if !reads.is_empty() && purpose.is_none() {
-        match crate::audit::purpose_required(&state.db, &reads).await {
-            Ok(false) => {}
-            Ok(true) => {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    ApiError::bad_input(
-                        "X-Access-Purpose",
-                        "this partnership requires an X-Access-Purpose header to read restricted records",
-                    ),
-                )
-            }
-            Err(err) => {
-                tracing::error!(error = ?err, "cannot check the purpose requirement; response withheld");
-                return error_response(StatusCode::SERVICE_UNAVAILABLE, ApiError::Internal);
-            }
-        }
-    }
-    if !reads.is_empty() {
-        if let Err(err) =
-            crate::audit::record_reads(&state.db, &viewer, purpose.as_deref(), reads).await
-        {
-            tracing::error!(error = ?err, "cannot audit restricted reads; response withheld");
-            return error_response(StatusCode::SERVICE_UNAVAILABLE, ApiError::Internal);
-        }
-    }
-    GraphQLResponse::from(response).into_response()
-}
-
-async fn graphql_post(
-    State(state): State<AppState>,
-    caller: Caller,
-    request: GraphQLRequest,
-) -> Response {
-    execute(&state, caller, request).await
-}
-
-/// GraphiQL for a browser; otherwise a GraphQL query in the query string.
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    request: Result<GraphQLRequest, GraphQLRejection>,
-) -> Response {
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    match request {
-        Ok(request) if !wants_html => execute(&state, caller, request).await,
-        _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
-    }
-}
-
-/// GraphQL subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws).
-///
-/// Browsers cannot set headers on a WebSocket, so the token may come either in the upgrade
-/// request's `Authorization` header or as `{"Authorization": "Bearer …"}` in the
-/// `connection_init` payload. A bad token refuses the connection; none gives the public view.
-async fn graphql_ws(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    protocol: async_graphql_axum::GraphQLProtocol,
-    upgrade: axum::extract::ws::WebSocketUpgrade,
-) -> Response {
-    let header_token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let schema = state.schema.clone();
-            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let token = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string)
-                        .or(header_token);
-                    let viewer = match token {
-                        None => Viewer::anonymous(),
-                        Some(value) => {
-                            let token = value
-                                .strip_prefix("Bearer ")
-                                .unwrap_or(&value)
-                                .trim()
-                                .to_string();
-                            let subject = state
-                                .auth
-                                .subject(&token)
-                                .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                            Viewer::load(&state.db, &subject)
-                                .await
-                                .map_err(|e| async_graphql::Error::new(e.to_string()))?
-                        }
-                    };
-                    let mut data = async_graphql::Data::default();
-                    data.insert(RequestContext::new(
-                        viewer,
-                        state.db.clone(),
-                        None,
-                        state.events.clone(),
-                    ));
-                    Ok(data)
-                })
-                .serve()
-        })
+    tracing::info!("shutting down: finishing in-flight requests");
+    closing.notify_waiters();
 }

@@ -112,7 +112,8 @@ impl TestApp {
     /// A valid development token for a subject.
     pub fn token(&self, subject: &str) -> String {
         let config = Config::with_database("sqlite::memory:");
-        api::auth::mint(&config.jwt, subject, chrono::Duration::hours(1)).expect("mint token")
+        api::auth::mint(&config.jwt, false, subject, chrono::Duration::hours(1))
+            .expect("mint token")
     }
 
     /// Sends a GraphQL request as `subject` (None: anonymous).

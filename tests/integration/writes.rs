@@ -447,8 +447,13 @@ async fn a_partnership_can_require_a_purpose_for_restricted_reads() {
             json!({ "a": gid(Kind::Action, w.restricted_action) }),
         )
         .await;
-    assert_eq!(refused.status, 400);
+    // A request error: nothing ran (200 with `application/json`, 400 when the client accepts
+    // `application/graphql-response+json`).
     assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"],
+        "X-Access-Purpose"
+    );
     assert!(!refused.body.to_string().contains(SECRET));
     let action = entity::action::Entity::find_by_id(w.restricted_action)
         .one(app.db())

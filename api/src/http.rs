@@ -1,0 +1,562 @@
+//! GraphQL over HTTP: the `/graphql` endpoint as the GraphQL-over-HTTP specification describes
+//! it, and the WebSocket endpoint for subscriptions.
+//!
+//! - POST takes `application/json` only (anything else is 415, which also blocks cross-site form
+//!   posts); GET takes queries only (a mutation is 405 with `Allow: POST`). Batches are refused.
+//! - The response is `application/graphql-response+json` when the client accepts it, with 400
+//!   for a request that could not start executing (no `data` key); otherwise `application/json`
+//!   with 200, as legacy clients expect. Rate limits are 429, an unavailable database or a
+//!   request over its time limit 503, both with `Retry-After`.
+//! - Every response carries the caller's remaining rate budget (`RateLimit-Limit`,
+//!   `RateLimit-Remaining`) once a query has been costed.
+//! - Restricted reads are audited before the response leaves; if that fails it is withheld.
+
+use crate::auth::Viewer;
+use crate::context::RequestContext;
+use crate::error::ApiError;
+use crate::limits::HttpInfo;
+use crate::startup::AppState;
+use async_graphql::http::GraphiQLSource;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+/// Seconds a client is told to wait after a 503.
+const RETRY_AFTER_UNAVAILABLE: u64 = 5;
+
+/// Longest purpose a caller may state.
+pub const MAX_PURPOSE_LEN: usize = 200;
+
+/// The caller, from the `Authorization` header (the only place a token is read), and the purpose
+/// they state for the audit log in `X-Access-Purpose`.
+pub struct Caller(pub Viewer, pub Option<String>);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let purpose = match parts.headers.get("x-access-purpose") {
+            None => None,
+            Some(v) => {
+                let text = v.to_str().map(str::trim).unwrap_or("");
+                if text.is_empty() || text.chars().count() > MAX_PURPOSE_LEN {
+                    return Err(error_response(
+                        StatusCode::BAD_REQUEST,
+                        ApiError::bad_input("X-Access-Purpose", format!("X-Access-Purpose must be 1 to {MAX_PURPOSE_LEN} printable characters")),
+                    ));
+                }
+                Some(text.to_string())
+            }
+        };
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Caller(Viewer::anonymous(), purpose));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                unauthenticated(ApiError::Unauthenticated(
+                    "expected `Authorization: Bearer <token>`".into(),
+                ))
+            })?;
+        let subject = state.auth.subject(token).map_err(unauthenticated)?;
+        let viewer = Viewer::load(&state.db, &subject)
+            .await
+            .map_err(|e| match e {
+                ApiError::Unauthenticated(_) => unauthenticated(e),
+                other => error_response(StatusCode::SERVICE_UNAVAILABLE, other),
+            })?;
+        Ok(Caller(viewer, purpose))
+    }
+}
+
+/// The TCP peer's address, when the server was started with connection info.
+pub struct Peer(pub Option<SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0),
+        ))
+    }
+}
+
+/// A GraphQL-shaped error body with the given HTTP status.
+pub(crate) fn error_response(status: StatusCode, err: ApiError) -> Response {
+    coded_response(status, err.code(), &err.to_string())
+}
+
+fn coded_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }]
+    });
+    let mut response = (status, Json(body)).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(RETRY_AFTER_UNAVAILABLE),
+        );
+    }
+    response
+}
+
+/// 401 with a GraphQL-shaped body: a bad token never falls back to the public view.
+fn unauthenticated(err: ApiError) -> Response {
+    let mut response = error_response(StatusCode::UNAUTHORIZED, err);
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// The response media type the client asked for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Media {
+    /// `application/graphql-response+json`: status codes follow the specification.
+    GraphqlResponse,
+    /// `application/json` (or no preference): always 200 for a well-formed request.
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Reads `Accept`: the first supported type in the client's order of preference; no header or a
+/// wildcard means `application/json`. `None`: nothing we can produce (406).
+fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(Media::Json);
+    };
+    let mut ranges: Vec<(f32, &str)> = accept
+        .split(',')
+        .map(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or("");
+            let q = parts
+                .find_map(|p| p.strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (q, media)
+        })
+        .filter(|(q, _)| *q > 0.0)
+        .collect();
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+    ranges
+        .into_iter()
+        .find_map(|(_, media)| match media.to_ascii_lowercase().as_str() {
+            "application/graphql-response+json" => Some(Media::GraphqlResponse),
+            "application/json" | "application/*" | "*/*" => Some(Media::Json),
+            _ => None,
+        })
+}
+
+/// The client address: the socket peer, or the last `X-Forwarded-For` hop when configured.
+fn client_address(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+) -> Option<IpAddr> {
+    if state.trust_forwarded_for {
+        if let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return Some(ip);
+        }
+    }
+    peer.map(|p| p.ip())
+}
+
+/// Operation names go into metrics and logs: keep them short and plain.
+fn operation_label(name: Option<&str>) -> String {
+    match name {
+        Some(n)
+            if !n.is_empty()
+                && n.len() <= 64
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            n.to_string()
+        }
+        Some(_) => "invalid".into(),
+        None => "anonymous".into(),
+    }
+}
+
+/// Runs one GraphQL request and turns the result into an HTTP response.
+async fn execute(
+    state: &AppState,
+    caller: Caller,
+    mut request: async_graphql::Request,
+    media: Media,
+    http: HttpInfo,
+) -> Response {
+    let started = Instant::now();
+    let operation = operation_label(request.operation_name.as_deref());
+    tracing::Span::current().record("operation", operation.as_str());
+    if let Some(person) = caller.0.person_id() {
+        tracing::Span::current().record("person", tracing::field::display(person));
+    }
+    if state.production && caller.0.person.is_none() {
+        request = request.disable_introspection();
+    }
+    let context = RequestContext::new(caller.0, state.db.clone(), caller.1, state.events.clone());
+    let (viewer, reads, purpose) = (
+        context.viewer.clone(),
+        context.reads.clone(),
+        context.purpose.clone(),
+    );
+    let rate = http.rate.clone();
+    let run = state.schema.execute(request.data(context).data(http));
+    let response = match tokio::time::timeout(state.request_timeout, run).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(operation, "request timed out");
+            crate::metrics::request(&operation, "SERVICE_UNAVAILABLE", started);
+            return coded_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the request took too long; retry shortly",
+            );
+        }
+    };
+    // Every read of restricted content is recorded before the content leaves the server; if the
+    // audit log cannot be written, the response is withheld.
+    let reads = reads.drain();
+    if !reads.is_empty() && purpose.is_none() {
+        match crate::audit::purpose_required(&state.db, &reads).await {
+            Ok(false) => {}
+            Ok(true) => {
+                crate::metrics::request(&operation, "BAD_USER_INPUT", started);
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    ApiError::bad_input(
+                        "X-Access-Purpose",
+                        "this partnership requires an X-Access-Purpose header to read restricted records",
+                    ),
+                );
+            }
+            Err(err) => {
+                tracing::error!(error = ?err, "cannot check the purpose requirement; response withheld");
+                return error_response(StatusCode::SERVICE_UNAVAILABLE, ApiError::Unavailable);
+            }
+        }
+    }
+    if !reads.is_empty() {
+        if let Err(err) =
+            crate::audit::record_reads(&state.db, &viewer, purpose.as_deref(), reads).await
+        {
+            tracing::error!(error = ?err, "cannot audit restricted reads; response withheld");
+            return error_response(StatusCode::SERVICE_UNAVAILABLE, ApiError::Unavailable);
+        }
+    }
+    let rate = rate.lock().ok().and_then(|r| *r);
+    respond(response, media, rate, &operation, started)
+}
+
+/// The HTTP status, headers and body for an executed request.
+fn respond(
+    response: async_graphql::Response,
+    media: Media,
+    rate: Option<crate::limits::RateState>,
+    operation: &str,
+    started: Instant,
+) -> Response {
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .filter_map(|e| {
+            e.extensions
+                .as_ref()?
+                .get("code")
+                .map(|c| c.to_string().trim_matches('"').to_string())
+        })
+        .collect();
+    let has = |code: &str| codes.iter().any(|c| c == code);
+    // A request error: nothing executed (no path on any error, no data).
+    let request_error = !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let (status, retry_after) = if has("RATE_LIMITED") {
+        let wait = response
+            .errors
+            .iter()
+            .find_map(|e| e.extensions.as_ref()?.get("retryAfter").cloned())
+            .and_then(|v| v.to_string().parse::<u64>().ok())
+            .unwrap_or(60);
+        (StatusCode::TOO_MANY_REQUESTS, Some(wait))
+    } else if has("SERVICE_UNAVAILABLE") {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(RETRY_AFTER_UNAVAILABLE),
+        )
+    } else if has("METHOD_NOT_ALLOWED") {
+        (StatusCode::METHOD_NOT_ALLOWED, None)
+    } else if request_error && media == Media::GraphqlResponse {
+        (StatusCode::BAD_REQUEST, None)
+    } else {
+        (StatusCode::OK, None)
+    };
+    crate::metrics::request(
+        operation,
+        codes.first().map(String::as_str).unwrap_or("OK"),
+        started,
+    );
+    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| serde_json::json!({}));
+    if request_error {
+        // The specification: no `data` entry when execution did not start.
+        if let Some(map) = body.as_object_mut() {
+            map.remove("data");
+        }
+    }
+    let mut http = (status, Json(body)).into_response();
+    let headers = http.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+    if let Some(wait) = retry_after {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    if let Some(rate) = rate {
+        headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
+        headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining));
+    }
+    for (name, value) in response.http_headers.iter() {
+        headers.insert(name.clone(), value.clone());
+    }
+    http
+}
+
+/// `POST /graphql`.
+pub async fn graphql_post(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    caller: Caller,
+    body: Bytes,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return coded_response(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "send Accept: application/graphql-response+json or application/json",
+        );
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if content_type.as_deref() != Some("application/json") {
+        return coded_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as Content-Type: application/json",
+        );
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(_) => {
+            return coded_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the body is not valid JSON",
+            )
+        }
+    };
+    let Some(fields) = value.as_object() else {
+        return coded_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the body must be one JSON object with `query` (batches are not accepted)",
+        );
+    };
+    let persisted = fields
+        .get("extensions")
+        .and_then(|e| e.get("persistedQuery"))
+        .is_some();
+    match fields.get("query") {
+        Some(serde_json::Value::String(_)) => {}
+        None if persisted => {}
+        _ => {
+            return coded_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`query` must be a string holding the GraphQL document",
+            )
+        }
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(err) => {
+            return coded_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("not a GraphQL request: {err}"),
+            )
+        }
+    };
+    let http = HttpInfo {
+        get: false,
+        client: client_address(&state, &headers, peer),
+        ..Default::default()
+    };
+    execute(&state, caller, request, media, http).await
+}
+
+/// `GET /graphql`: GraphiQL for a browser outside production, otherwise a query in the query
+/// string (queries only).
+pub async fn graphql_get(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    uri: Uri,
+    caller: Caller,
+) -> Response {
+    let query = uri.query().unwrap_or("");
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && !state.production && !query.contains("query=") {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .finish(),
+        )
+        .into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return coded_response(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "send Accept: application/graphql-response+json or application/json",
+        );
+    };
+    let request = match async_graphql::http::parse_query_string(query) {
+        Ok(r) => r,
+        Err(err) => {
+            return coded_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("not a GraphQL request: {err}"),
+            )
+        }
+    };
+    let http = HttpInfo {
+        get: true,
+        client: client_address(&state, &headers, peer),
+        ..Default::default()
+    };
+    execute(&state, caller, request, media, http).await
+}
+
+/// Any other method on `/graphql`.
+pub async fn graphql_other(method: Method) -> Response {
+    let mut response = coded_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        &format!("{method} is not supported: use POST, or GET for queries"),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
+}
+
+/// GraphQL subscriptions over WebSocket (graphql-transport-ws, and the older graphql-ws).
+///
+/// Browsers cannot set headers on a WebSocket, so the token may come either in the upgrade
+/// request's `Authorization` header or as `{"Authorization": "Bearer …"}` in the
+/// `connection_init` payload. A bad token refuses the connection; none gives the public view.
+pub async fn graphql_ws(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    let header_token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let schema = state.schema.clone();
+            let connection = async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                        .or(header_token);
+                    let viewer = match token {
+                        None => Viewer::anonymous(),
+                        Some(value) => {
+                            let token = value
+                                .strip_prefix("Bearer ")
+                                .unwrap_or(&value)
+                                .trim()
+                                .to_string();
+                            let subject = state
+                                .auth
+                                .subject(&token)
+                                .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                            Viewer::load(&state.db, &subject)
+                                .await
+                                .map_err(|e| async_graphql::Error::new(e.to_string()))?
+                        }
+                    };
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestContext::new(
+                        viewer,
+                        state.db.clone(),
+                        None,
+                        state.events.clone(),
+                    ));
+                    Ok(data)
+                })
+                .serve();
+            let closing = state.closing.clone();
+            async move {
+                // On shutdown the subscription ends and the socket closes.
+                tokio::select! {
+                    _ = connection => {}
+                    _ = closing.notified() => {}
+                }
+            }
+        })
+}
