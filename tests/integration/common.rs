@@ -51,15 +51,38 @@ impl Reply {
 impl TestApp {
     /// A server on an empty, migrated database.
     pub async fn spawn() -> TestApp {
-        Self::start(false).await
+        Self::start(false, |_| {}).await
     }
 
     /// A server with the demo data set loaded.
     pub async fn with_demo() -> TestApp {
-        Self::start(true).await
+        Self::start(true, |_| {}).await
     }
 
-    async fn start(seed_demo: bool) -> TestApp {
+    /// A server on an empty database with settings changed by `configure`.
+    pub async fn with_config(configure: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start(false, configure).await
+    }
+
+    /// Whether this run uses PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+
+    /// The PostgreSQL server URL and this test's database name, when on PostgreSQL.
+    pub fn postgres(&self) -> Option<(String, String)> {
+        match &self.cleanup {
+            Cleanup::Postgres { server, name } => Some((server.clone(), name.clone())),
+            Cleanup::Sqlite(_) => None,
+        }
+    }
+
+    /// `http://host:port` of the server.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.app.addr)
+    }
+
+    async fn start(seed_demo: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
         let unique = format!("csp_test_{}", uuid::Uuid::now_v7().simple());
         let (database_url, cleanup) = match std::env::var("CSP_TEST_POSTGRES_URL") {
             Ok(server) if !server.is_empty() => {
@@ -90,6 +113,7 @@ impl TestApp {
         };
         let mut config = Config::with_database(database_url.clone());
         config.seed_demo = seed_demo;
+        configure(&mut config);
         let app = api::startup::build(config).await.expect("start the app");
         let url = format!("http://{}/graphql", app.addr);
         TestApp {
