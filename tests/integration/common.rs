@@ -82,7 +82,21 @@ impl TestApp {
         format!("http://{}", self.app.addr)
     }
 
+    /// Like [`with_config`](Self::with_config), returning the start-up error instead.
+    pub async fn try_with_config(configure: impl FnOnce(&mut Config)) -> Result<TestApp, String> {
+        Self::try_start(false, configure).await
+    }
+
     async fn start(seed_demo: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
+        Self::try_start(seed_demo, configure)
+            .await
+            .expect("start the app")
+    }
+
+    async fn try_start(
+        seed_demo: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> Result<TestApp, String> {
         let unique = format!("csp_test_{}", uuid::Uuid::now_v7().simple());
         let (database_url, cleanup) = match std::env::var("CSP_TEST_POSTGRES_URL") {
             Ok(server) if !server.is_empty() => {
@@ -114,14 +128,20 @@ impl TestApp {
         let mut config = Config::with_database(database_url.clone());
         config.seed_demo = seed_demo;
         configure(&mut config);
-        let app = api::startup::build(config).await.expect("start the app");
+        let app = match api::startup::build(config).await {
+            Ok(app) => app,
+            Err(err) => {
+                cleanup.run();
+                return Err(format!("{err:#}"));
+            }
+        };
         let url = format!("http://{}/graphql", app.addr);
-        TestApp {
+        Ok(TestApp {
             app,
             url,
             client: reqwest::Client::new(),
             cleanup,
-        }
+        })
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -171,7 +191,14 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.app.server.abort();
-        match &self.cleanup {
+        self.cleanup.run();
+    }
+}
+
+impl Cleanup {
+    /// Removes the test's database.
+    fn run(&self) {
+        match self {
             Cleanup::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

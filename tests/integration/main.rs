@@ -21,4 +21,5 @@ mod permissions;
 mod reports;
 mod review_writes;
 mod schema;
+mod tokens;
 mod writes;
