@@ -9,10 +9,10 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket =
+pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn subscribe(app: &TestApp, subject: Option<&str>, board: &str) -> Socket {
+pub async fn subscribe(app: &TestApp, subject: Option<&str>, board: &str) -> Socket {
     let url = format!("ws://{}/graphql/ws", app.app.addr);
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(

@@ -19,6 +19,7 @@ mod pagination;
 mod performance;
 mod permissions;
 mod reports;
+mod resilience;
 mod review_writes;
 mod schema;
 mod tokens;

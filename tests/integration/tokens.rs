@@ -159,7 +159,10 @@ async fn production_refuses_to_start_with_the_development_secret_or_no_keys() {
     })
     .await;
     assert!(
-        dev_secret.err().unwrap_or_default().contains("development JWT secret"),
+        dev_secret
+            .err()
+            .unwrap_or_default()
+            .contains("development JWT secret"),
         "the development secret is refused"
     );
     let no_keys = TestApp::try_with_config(|c| c.production = true).await;
