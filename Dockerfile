@@ -14,7 +14,7 @@ USER csp
 WORKDIR /data
 ENV CSP_LISTEN=0.0.0.0:8080
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 # `serve` applies pending migrations before it starts listening.
 ENTRYPOINT ["csp-hub"]
 CMD ["serve"]

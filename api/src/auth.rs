@@ -170,7 +170,7 @@ impl Authenticator {
                 key: pem_key(path, alg)?,
             });
         }
-        for spec in &config.providers {
+        for spec in config.providers.iter().filter(|s| !s.trim().is_empty()) {
             keys.extend(provider_keys(spec)?);
         }
         anyhow::ensure!(

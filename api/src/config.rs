@@ -179,8 +179,9 @@ impl JwtConfig {
     /// The HS256 secret in force: the configured one, or the development secret outside
     /// production.
     pub fn effective_secret(&self, production: bool) -> Option<&str> {
-        match &self.secret {
-            Some(secret) => Some(secret.as_str()),
+        // An empty value (an unset variable passed through by compose) means "not set".
+        match self.secret.as_deref().filter(|s| !s.is_empty()) {
+            Some(secret) => Some(secret),
             None if !production => Some(DEV_JWT_SECRET),
             None => None,
         }

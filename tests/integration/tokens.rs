@@ -167,6 +167,13 @@ async fn production_refuses_to_start_with_the_development_secret_or_no_keys() {
     );
     let no_keys = TestApp::try_with_config(|c| c.production = true).await;
     assert!(no_keys.err().unwrap_or_default().contains("no token keys"));
+    // An empty variable (compose passing an unset one through) is "not set", not a short secret.
+    let empty = TestApp::try_with_config(|c| {
+        c.jwt.secret = Some(String::new());
+        c.jwt.providers = vec![String::new()];
+    })
+    .await;
+    assert!(empty.is_ok(), "{:?}", empty.err());
     let short = TestApp::try_with_config(|c| c.jwt.secret = Some("short".into())).await;
     assert!(short.err().unwrap_or_default().contains("256 bits"));
 }
