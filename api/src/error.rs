@@ -73,7 +73,12 @@ impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         use sea_orm::DbErr;
         let unavailable = match &err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::ConnectionAcquire(_) => {
+                // Requests that waited for a connection and gave up: the pool's queue overflowing.
+                metrics::counter!("csp_db_acquire_failures_total").increment(1);
+                true
+            }
+            DbErr::Conn(_) => true,
             other => {
                 let text = other.to_string();
                 text.contains("statement timeout")

@@ -153,3 +153,51 @@ async fn shutdown_finishes_in_flight_requests_refuses_new_ones_and_ends_subscrip
         "the server stops once in-flight work is done"
     );
 }
+
+#[tokio::test]
+async fn a_request_over_its_time_limit_is_a_503_and_nothing_is_half_written() {
+    let app = TestApp::with_config(|c| c.limits.request_timeout_secs = 1).await;
+    let w = World::build(app.db()).await;
+    // Hold the row (PostgreSQL) or the write lock (SQLite) longer than the request may run.
+    let txn = app.db().begin().await.unwrap();
+    entity::action::Entity::update_many()
+        .col_expr(
+            entity::action::Column::Title,
+            Expr::col(entity::action::Column::Title).into(),
+        )
+        .filter(entity::action::Column::Id.eq(w.public_action))
+        .exec(&txn)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let reply = app
+        .client
+        .post(&app.url)
+        .bearer_auth(app.token(LEAD))
+        .json(&json!({
+            "query": "mutation($a: ID!) { updateActionProgress(input: { actionId: $a, expectedVersion: 1, percentComplete: 40, narrative: \"Half way\" }) { version } }",
+            "variables": { "a": gid(Kind::Action, w.public_action) }
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 503);
+    assert!(reply.headers().get("retry-after").is_some());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    txn.rollback().await.unwrap();
+    let action = entity::action::Entity::find_by_id(w.public_action)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        action.version, 1,
+        "the abandoned update left nothing behind"
+    );
+    let updates = entity::action_update::Entity::find()
+        .filter(entity::action_update::Column::ActionId.eq(w.public_action))
+        .all(app.db())
+        .await
+        .unwrap();
+    assert_eq!(updates.len(), 1, "only the fixture's update");
+}
