@@ -32,11 +32,28 @@ pub struct Claims {
     pub iat: i64,
 }
 
+/// Who a valid token identifies: a subject *at an issuer*. People are matched on both, so one
+/// provider can never sign in someone another provider (or the server itself) vouches for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// `None`: the server's own issuer (`CSP_JWT_ISSUER`); otherwise a partner's provider.
+    pub issuer: Option<String>,
+    pub subject: String,
+}
+
+/// The one claim read from a validated token.
+#[derive(Deserialize)]
+struct SubjectClaim {
+    sub: String,
+}
+
 /// One key we trust: whose it is (`iss`), the one algorithm it accepts, and its `kid` if the
 /// provider publishes one.
 #[derive(Clone)]
 struct TrustedKey {
     issuer: String,
+    /// The server's own issuer (`CSP_JWT_ISSUER`) rather than a partner's identity provider.
+    primary: bool,
     alg: Algorithm,
     kid: Option<String>,
     key: DecodingKey,
@@ -97,6 +114,7 @@ fn jwks_keys(path: &std::path::Path, issuer: &str) -> anyhow::Result<Vec<Trusted
         };
         keys.push(TrustedKey {
             issuer: issuer.to_string(),
+            primary: false,
             alg,
             kid: jwk.common.key_id.clone(),
             key: DecodingKey::from_jwk(jwk)?,
@@ -132,6 +150,7 @@ fn provider_keys(spec: &str) -> anyhow::Result<Vec<TrustedKey>> {
             Ok(vec![TrustedKey {
                 key: pem_key(&path, alg)?,
                 issuer,
+                primary: false,
                 alg,
                 kid: None,
             }])
@@ -156,6 +175,7 @@ impl Authenticator {
             );
             keys.push(TrustedKey {
                 issuer: config.issuer.clone(),
+                primary: true,
                 alg: Algorithm::HS256,
                 kid: None,
                 key: DecodingKey::from_secret(secret.as_bytes()),
@@ -165,6 +185,7 @@ impl Authenticator {
             let alg = public_algorithm(&config.public_key_algorithm)?;
             keys.push(TrustedKey {
                 issuer: config.issuer.clone(),
+                primary: true,
                 alg,
                 kid: None,
                 key: pem_key(path, alg)?,
@@ -183,13 +204,13 @@ impl Authenticator {
         })
     }
 
-    /// Validates a bearer token and returns its subject.
+    /// Validates a bearer token and returns who it identifies.
     ///
     /// The header's `alg` and `kid` only *select* among configured keys: a key accepts its own
     /// algorithm alone (so `alg: none` and key confusion fail), and a `kid` can narrow the choice
     /// but never introduce a key. `jku`, `jwk` and `x5u` are never read. The token's `iss` must
     /// be the issuer the key belongs to.
-    pub fn subject(&self, token: &str) -> Result<String, ApiError> {
+    pub fn identify(&self, token: &str) -> Result<Identity, ApiError> {
         let bad = || ApiError::Unauthenticated("invalid or expired token".into());
         let header = jsonwebtoken::decode_header(token).map_err(|_| bad())?;
         let candidates = self.keys.iter().filter(|k| {
@@ -207,11 +228,15 @@ impl Authenticator {
             validation.set_issuer(&[&key.issuer]);
             validation.set_audience(&[&self.audience]);
             validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-            if let Ok(data) = jsonwebtoken::decode::<Claims>(token, &key.key, &validation) {
+            // jsonwebtoken checks exp, nbf, iss and aud on the raw claims; only `sub` is read.
+            if let Ok(data) = jsonwebtoken::decode::<SubjectClaim>(token, &key.key, &validation) {
                 if data.claims.sub.is_empty() {
                     return Err(bad());
                 }
-                return Ok(data.claims.sub);
+                return Ok(Identity {
+                    issuer: (!key.primary).then(|| key.issuer.clone()),
+                    subject: data.claims.sub,
+                });
             }
         }
         Err(bad())
@@ -281,14 +306,39 @@ impl Viewer {
     }
 
     /// Loads the viewer for a token subject. An unknown or inactive subject is UNAUTHENTICATED.
-    pub async fn load(db: &DatabaseConnection, subject: &str) -> Result<Viewer, ApiError> {
+    pub async fn load(db: &DatabaseConnection, identity: &Identity) -> Result<Viewer, ApiError> {
+        let issuer = match &identity.issuer {
+            None => person::Column::IdentityIssuer.is_null(),
+            Some(iss) => person::Column::IdentityIssuer.eq(iss.as_str()),
+        };
         let person = person::Entity::find()
-            .filter(person::Column::Subject.eq(subject))
+            .filter(person::Column::Subject.eq(identity.subject.as_str()))
+            .filter(issuer)
             .filter(person::Column::Active.eq(true))
             .one(db)
             .await?
             .ok_or_else(|| ApiError::Unauthenticated("unknown or inactive account".into()))?;
+        Self::for_person(db, person).await
+    }
 
+    /// Reloads a signed-in viewer's seats and clearances (live updates do this per event).
+    pub async fn reload(&self, db: &DatabaseConnection) -> Result<Viewer, ApiError> {
+        let Some(id) = self.person_id() else {
+            return Ok(Viewer::anonymous());
+        };
+        let person = person::Entity::find_by_id(id)
+            .filter(person::Column::Active.eq(true))
+            .one(db)
+            .await?
+            .ok_or_else(|| ApiError::Unauthenticated("unknown or inactive account".into()))?;
+        Self::for_person(db, person).await
+    }
+
+    /// The viewer for a known, active person.
+    async fn for_person(
+        db: &DatabaseConnection,
+        person: person::Model,
+    ) -> Result<Viewer, ApiError> {
         let today = Utc::now().date_naive();
         let current = Condition::all()
             .add(board_membership::Column::PersonId.eq(person.id))

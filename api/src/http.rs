@@ -74,8 +74,8 @@ impl FromRequestParts<AppState> for Caller {
                     "expected `Authorization: Bearer <token>`".into(),
                 ))
             })?;
-        let subject = state.auth.subject(token).map_err(unauthenticated)?;
-        let viewer = Viewer::load(&state.db, &subject)
+        let identity = state.auth.identify(token).map_err(unauthenticated)?;
+        let viewer = Viewer::load(&state.db, &identity)
             .await
             .map_err(|e| match e {
                 ApiError::Unauthenticated(_) => unauthenticated(e),
@@ -533,7 +533,7 @@ pub async fn graphql_ws(
                                 .to_string();
                             let subject = state
                                 .auth
-                                .subject(&token)
+                                .identify(&token)
                                 .map_err(|e| async_graphql::Error::new(e.to_string()))?;
                             Viewer::load(&state.db, &subject)
                                 .await

@@ -373,6 +373,7 @@ async fn load_one<C: ConnectionTrait>(
             initials: Set(p.initials),
             email: Set(p.email),
             subject: Set(Some(p.subject.unwrap_or_else(|| p.key.clone()))),
+            identity_issuer: Set(None),
             active: Set(true),
             organisation_editor: Set(false),
             created_at: Set(now),

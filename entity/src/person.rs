@@ -15,6 +15,8 @@ pub struct Model {
     /// The `sub` claim a sign-in token carries for this person.
     #[sea_orm(unique)]
     pub subject: Option<String>,
+    /// The identity provider whose tokens sign this person in; `None`: the server's own issuer.
+    pub identity_issuer: Option<String>,
     /// Inactive people cannot sign in.
     pub active: bool,
     /// May update progress on any action its organisation leads.

@@ -36,6 +36,7 @@ mod m20261123_000025_add_review_commissioner_copy;
 mod m20261123_000026_create_written_update_request;
 mod m20261123_000027_create_minute_correction;
 mod m20261123_000028_add_meeting_cancelled_reason;
+mod m20261123_000029_add_person_identity_issuer;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000026_create_written_update_request::Migration),
             Box::new(m20261123_000027_create_minute_correction::Migration),
             Box::new(m20261123_000028_add_meeting_cancelled_reason::Migration),
+            Box::new(m20261123_000029_add_person_identity_issuer::Migration),
         ]
     }
 }

@@ -82,6 +82,7 @@ impl<'a> Builder<'a> {
             initials: Set(Some("PX".into())),
             email: Set(Some(format!("{subject}@example.org"))),
             subject: Set(Some(subject.into())),
+            identity_issuer: Set(None),
             active: Set(true),
             organisation_editor: Set(false),
             created_at: Set(now()),

@@ -55,6 +55,20 @@ fn with_kid(alg: Algorithm, kid: &str) -> Header {
     h
 }
 
+/// Sets the identity provider a test person signs in through.
+async fn bind(app: &TestApp, subject: &str, issuer: &str) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::person::Entity::update_many()
+        .col_expr(
+            entity::person::Column::IdentityIssuer,
+            sea_orm::sea_query::Expr::value(issuer),
+        )
+        .filter(entity::person::Column::Subject.eq(subject))
+        .exec(app.db())
+        .await
+        .unwrap();
+}
+
 async fn viewer(app: &TestApp, token: &str) -> (u16, Value) {
     let reply = app
         .gql_with_token(Some(token), "{ viewer { person { name } } }", json!({}))
@@ -66,6 +80,9 @@ async fn viewer(app: &TestApp, token: &str) -> (u16, Value) {
 async fn each_provider_signs_for_its_own_issuer_with_its_own_algorithm() {
     let app = TestApp::with_config(providers).await;
     World::build(app.db()).await;
+    // MEMBER signs in through the police provider, CLEARED through health.
+    bind(&app, MEMBER, POLICE).await;
+    bind(&app, CLEARED, HEALTH).await;
 
     let police = sign(
         with_kid(Algorithm::RS256, "police-1"),
@@ -140,7 +157,20 @@ async fn each_provider_signs_for_its_own_issuer_with_its_own_algorithm() {
             ),
         ),
     ];
-    for (case, token) in refused {
+    let more = [
+        // Each provider vouches only for its own people: health cannot sign in a police officer
+        // by putting their subject in a token, nor can the server's own issuer.
+        (
+            "another provider's person",
+            sign(
+                Header::new(Algorithm::ES256),
+                &claims(MEMBER, HEALTH),
+                &ec("health-private.pem"),
+            ),
+        ),
+        ("the server's own issuer", app.token(MEMBER)),
+    ];
+    for (case, token) in refused.into_iter().chain(more) {
         let (status, body) = viewer(&app, &token).await;
         assert_eq!(status, 401, "{case}: {body}");
         assert_eq!(
@@ -186,6 +216,7 @@ async fn production_hides_graphiql_introspection_and_suggestions_from_anonymous_
     })
     .await;
     World::build(app.db()).await;
+    bind(&app, MEMBER, POLICE).await;
     let page = app
         .client
         .get(&app.url)

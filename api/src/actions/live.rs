@@ -7,7 +7,6 @@
 
 use super::Action;
 use crate::access;
-use crate::auth::Viewer;
 use crate::context::CtxExt;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, Kind};
@@ -66,12 +65,9 @@ fn subscribe(
                 Err(RecvError::Closed) => break,
             };
             // Fresh seats and clearances for every event.
-            let viewer = match &first_viewer.person {
-                None => Viewer::anonymous(),
-                Some(p) => match Viewer::load(&db, p.subject.as_deref().unwrap_or_default()).await {
-                    Ok(v) => v,
-                    Err(_) => break,
-                },
+            let viewer = match first_viewer.reload(&db).await {
+                Ok(v) => v,
+                Err(_) => break,
             };
             if viewer.cleared_boards != first_viewer.cleared_boards || viewer.partnerships != first_viewer.partnerships {
                 break;
