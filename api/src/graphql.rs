@@ -207,10 +207,10 @@ pub fn build_schema(
     .register_output_type::<Node>()
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_cost.try_into().unwrap_or(usize::MAX))
+    .extension(crate::limits::Gate::new(limits.clone(), rates))
     .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
         APQ_CACHE_ENTRIES,
     )))
-    .extension(crate::limits::Gate::new(limits.clone(), rates))
     .extension(ErrorCodes { production });
     if production {
         builder = builder.disable_suggestions();

@@ -44,7 +44,15 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let purpose = match parts.headers.get("x-access-purpose") {
+        Caller::from_headers(state, &parts.headers).await
+    }
+}
+
+impl Caller {
+    /// Reads the token and purpose. GraphQL handlers call this only after the cheap checks
+    /// (method, media types, body), so a malformed request costs no database work.
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Self, Response> {
+        let purpose = match headers.get("x-access-purpose") {
             None => None,
             Some(v) => {
                 let text = v.to_str().map(str::trim).unwrap_or("");
@@ -57,7 +65,7 @@ impl FromRequestParts<AppState> for Caller {
                 Some(text.to_string())
             }
         };
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        let Some(value) = headers.get(header::AUTHORIZATION) else {
             return Ok(Caller(Viewer::anonymous(), purpose));
         };
         let token = value
@@ -79,7 +87,8 @@ impl FromRequestParts<AppState> for Caller {
             .await
             .map_err(|e| match e {
                 ApiError::Unauthenticated(_) => unauthenticated(e),
-                other => error_response(StatusCode::SERVICE_UNAVAILABLE, other),
+                ApiError::Unavailable => error_response(StatusCode::SERVICE_UNAVAILABLE, e),
+                other => error_response(StatusCode::INTERNAL_SERVER_ERROR, other),
             })?;
         Ok(Caller(viewer, purpose))
     }
@@ -183,8 +192,11 @@ fn client_address(
     peer: Option<SocketAddr>,
 ) -> Option<IpAddr> {
     if state.trust_forwarded_for {
+        // The last hop is the one our own proxy added (a client can write earlier ones).
         if let Some(ip) = headers
-            .get("x-forwarded-for")
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse().ok())
@@ -243,7 +255,7 @@ async fn execute(
             return coded_response(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "SERVICE_UNAVAILABLE",
-                "the request took too long; retry shortly",
+                "the request took too long and was stopped; re-read before retrying a change",
             );
         }
     };
@@ -312,7 +324,7 @@ fn respond(
             .and_then(|v| v.to_string().parse::<u64>().ok())
             .unwrap_or(60);
         (StatusCode::TOO_MANY_REQUESTS, Some(wait))
-    } else if has("SERVICE_UNAVAILABLE") {
+    } else if has("SERVICE_UNAVAILABLE") && response.data == async_graphql::Value::Null {
         (
             StatusCode::SERVICE_UNAVAILABLE,
             Some(RETRY_AFTER_UNAVAILABLE),
@@ -342,6 +354,15 @@ fn respond(
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.content_type()),
     );
+    // Answers depend on who asks: never stored by browsers or shared caches.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, X-Access-Purpose, Accept"),
+    );
     if let Some(wait) = retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(wait));
     }
@@ -363,7 +384,6 @@ pub async fn graphql_post(
     State(state): State<AppState>,
     Peer(peer): Peer,
     headers: HeaderMap,
-    caller: Caller,
     body: Bytes,
 ) -> Response {
     let Some(media) = negotiate(&headers) else {
@@ -427,6 +447,10 @@ pub async fn graphql_post(
             )
         }
     };
+    let caller = match Caller::from_headers(&state, &headers).await {
+        Ok(c) => c,
+        Err(refusal) => return refusal,
+    };
     let http = HttpInfo {
         get: false,
         client: client_address(&state, &headers, peer),
@@ -442,7 +466,6 @@ pub async fn graphql_get(
     Peer(peer): Peer,
     headers: HeaderMap,
     uri: Uri,
-    caller: Caller,
 ) -> Response {
     let query = uri.query().unwrap_or("");
     let wants_html = headers
@@ -474,6 +497,10 @@ pub async fn graphql_get(
                 &format!("not a GraphQL request: {err}"),
             )
         }
+    };
+    let caller = match Caller::from_headers(&state, &headers).await {
+        Ok(c) => c,
+        Err(refusal) => return refusal,
     };
     let http = HttpInfo {
         get: true,
@@ -512,17 +539,36 @@ pub async fn graphql_ws(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     upgrade
+        .max_message_size(state.max_message_bytes)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
             let schema = state.schema.clone();
             let connection = async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    let token = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string)
-                        .or(header_token);
+                    let refuse = |m: &str| async_graphql::Error::new(m.to_string());
+                    let field = |name: &str, alt: &str| {
+                        payload.get(name).or_else(|| payload.get(alt)).cloned()
+                    };
+                    // A token that is present but not a string is refused, never anonymous.
+                    let token = match field("Authorization", "authorization") {
+                        None => header_token,
+                        Some(serde_json::Value::String(t)) => Some(t),
+                        Some(_) => return Err(refuse("Authorization must be a string")),
+                    };
+                    // Browsers cannot set headers on a WebSocket: the purpose travels here.
+                    let purpose = match field("X-Access-Purpose", "x-access-purpose") {
+                        None => None,
+                        Some(serde_json::Value::String(p))
+                            if !p.trim().is_empty() && p.chars().count() <= MAX_PURPOSE_LEN =>
+                        {
+                            Some(p.trim().to_string())
+                        }
+                        Some(_) => {
+                            return Err(refuse(
+                                "X-Access-Purpose must be 1 to 200 printable characters",
+                            ))
+                        }
+                    };
                     let viewer = match token {
                         None => Viewer::anonymous(),
                         Some(value) => {
@@ -531,11 +577,11 @@ pub async fn graphql_ws(
                                 .unwrap_or(&value)
                                 .trim()
                                 .to_string();
-                            let subject = state
+                            let identity = state
                                 .auth
                                 .identify(&token)
                                 .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                            Viewer::load(&state.db, &subject)
+                            Viewer::load(&state.db, &identity)
                                 .await
                                 .map_err(|e| async_graphql::Error::new(e.to_string()))?
                         }
@@ -544,7 +590,7 @@ pub async fn graphql_ws(
                     data.insert(RequestContext::new(
                         viewer,
                         state.db.clone(),
-                        None,
+                        purpose,
                         state.events.clone(),
                     ));
                     Ok(data)

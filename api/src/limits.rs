@@ -65,6 +65,15 @@ impl RateLimits {
                 format!("person:{id}"),
                 self.signed_in_limit,
             ),
+            // An IPv6 client usually holds a whole /64: one budget for the block.
+            Caller::Address(IpAddr::V6(ip)) => {
+                let block = u128::from(*ip) >> 64;
+                (
+                    &self.anonymous,
+                    format!("ip6:{block:x}"),
+                    self.anonymous_limit,
+                )
+            }
             Caller::Address(ip) => (&self.anonymous, format!("ip:{ip}"), self.anonymous_limit),
         };
         let n = NonZeroU32::new(cost.clamp(1, limit)).expect("non-zero");
@@ -116,6 +125,13 @@ fn limit_error(limit: &str, message: String) -> ServerError {
     err
 }
 
+fn document_too_large(size: usize, limit: usize) -> ServerError {
+    limit_error(
+        "maxDocumentBytes",
+        format!("the document is {size} bytes; the limit is {limit} (maxDocumentBytes)"),
+    )
+}
+
 fn coded(code: &str, message: impl Into<String>) -> ServerError {
     let mut err = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
@@ -137,63 +153,114 @@ fn operation<'a>(
     }
 }
 
-/// Counts aliased fields in a selection set, following fragments once each; stops early past
-/// `cap` so a hostile document cannot make the count itself expensive.
-fn count_aliases(
-    doc: &ExecutableDocument,
-    set: &SelectionSet,
-    seen: &mut Vec<String>,
-    cap: usize,
-) -> usize {
-    let mut n = 0;
-    for item in &set.items {
-        if n > cap {
-            break;
-        }
-        match &item.node {
-            Selection::Field(f) => {
-                if f.node.alias.is_some() {
-                    n += 1;
-                }
-                n += count_aliases(doc, &f.node.selection_set.node, seen, cap);
-            }
-            Selection::InlineFragment(f) => {
-                n += count_aliases(doc, &f.node.selection_set.node, seen, cap)
-            }
-            Selection::FragmentSpread(s) => {
-                let name = s.node.fragment_name.node.to_string();
-                if seen.contains(&name) {
-                    continue;
-                }
-                seen.push(name.clone());
-                if let Some(fragment) = doc.fragments.get(&s.node.fragment_name.node) {
-                    n += count_aliases(doc, &fragment.node.selection_set.node, seen, cap);
-                }
-            }
-        }
-    }
-    n
+/// Nesting beyond which counting stops and the operation is refused (validation would refuse
+/// it anyway; this keeps the count itself cheap on a hostile document).
+const MAX_COUNT_NESTING: usize = 64;
+
+/// Aliased fields and top-level fields of an operation, with every fragment spread counted in
+/// full each time it is spread (a fragment's own totals are worked out once and reused).
+struct Counter<'a> {
+    doc: &'a ExecutableDocument,
+    /// Aliases inside each fragment, once worked out.
+    fragment_aliases: std::collections::HashMap<String, usize>,
+    /// Top-level fields each fragment contributes when spread at the root.
+    fragment_fields: std::collections::HashMap<String, usize>,
+    /// Fragments being expanded (a cycle, which validation rejects, is counted as too many).
+    visiting: Vec<String>,
 }
 
-/// Top-level fields of the operation (fragments at the root included).
-fn count_root_fields(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
-    if depth > 3 {
-        return 0;
+impl<'a> Counter<'a> {
+    fn new(doc: &'a ExecutableDocument) -> Self {
+        Counter {
+            doc,
+            fragment_aliases: Default::default(),
+            fragment_fields: Default::default(),
+            visiting: Vec::new(),
+        }
     }
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(_) => 1,
-            Selection::InlineFragment(f) => {
-                count_root_fields(doc, &f.node.selection_set.node, depth + 1)
-            }
-            Selection::FragmentSpread(s) => doc
-                .fragments
-                .get(&s.node.fragment_name.node)
-                .map(|f| count_root_fields(doc, &f.node.selection_set.node, depth + 1))
-                .unwrap_or(0),
-        })
-        .sum()
+
+    fn fragment(&self, name: &str) -> Option<&'a SelectionSet> {
+        self.doc
+            .fragments
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, f)| &f.node.selection_set.node)
+    }
+
+    fn aliases(&mut self, set: &SelectionSet, nesting: usize) -> usize {
+        if nesting > MAX_COUNT_NESTING {
+            return usize::MAX;
+        }
+        let mut n: usize = 0;
+        for item in &set.items {
+            let add = match &item.node {
+                Selection::Field(f) => usize::from(f.node.alias.is_some())
+                    .saturating_add(self.aliases(&f.node.selection_set.node, nesting + 1)),
+                Selection::InlineFragment(f) => {
+                    self.aliases(&f.node.selection_set.node, nesting + 1)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.to_string();
+                    self.spread(&name, nesting, true)
+                }
+            };
+            n = n.saturating_add(add);
+        }
+        n
+    }
+
+    fn root_fields(&mut self, set: &SelectionSet, nesting: usize) -> usize {
+        if nesting > MAX_COUNT_NESTING {
+            return usize::MAX;
+        }
+        let mut n: usize = 0;
+        for item in &set.items {
+            let add = match &item.node {
+                Selection::Field(_) => 1,
+                Selection::InlineFragment(f) => {
+                    self.root_fields(&f.node.selection_set.node, nesting + 1)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.to_string();
+                    self.spread(&name, nesting, false)
+                }
+            };
+            n = n.saturating_add(add);
+        }
+        n
+    }
+
+    /// A fragment's aliases (`aliases`) or root fields, memoised.
+    fn spread(&mut self, name: &str, nesting: usize, aliases: bool) -> usize {
+        let memo = if aliases {
+            &self.fragment_aliases
+        } else {
+            &self.fragment_fields
+        };
+        if let Some(n) = memo.get(name) {
+            return *n;
+        }
+        if self.visiting.iter().any(|v| v == name) {
+            return usize::MAX;
+        }
+        let Some(set) = self.fragment(name) else {
+            return 0;
+        };
+        self.visiting.push(name.to_string());
+        let n = if aliases {
+            self.aliases(set, nesting + 1)
+        } else {
+            self.root_fields(set, nesting + 1)
+        };
+        self.visiting.pop();
+        let memo = if aliases {
+            &mut self.fragment_aliases
+        } else {
+            &mut self.fragment_fields
+        };
+        memo.insert(name.to_string(), n);
+        n
+    }
 }
 
 /// The extension that applies the limits.
@@ -214,6 +281,7 @@ impl ExtensionFactory for Gate {
             limits: self.limits.clone(),
             rates: self.rates.clone(),
             operation_name: Mutex::new(None),
+            operation_type: Mutex::new(None),
         })
     }
 }
@@ -222,6 +290,7 @@ struct GateExtension {
     limits: Limits,
     rates: Arc<RateLimits>,
     operation_name: Mutex<Option<String>>,
+    operation_type: Mutex<Option<OperationType>>,
 }
 
 #[async_trait::async_trait]
@@ -235,6 +304,14 @@ impl Extension for GateExtension {
         if let Ok(mut name) = self.operation_name.lock() {
             *name = request.operation_name.clone();
         }
+        // Registered before the persisted-query extension: a document is measured when it is
+        // sent, so one registered by hash was measured too.
+        if request.query.len() > self.limits.max_document_bytes {
+            return Err(document_too_large(
+                request.query.len(),
+                self.limits.max_document_bytes,
+            ));
+        }
         next.run(ctx, request).await
     }
 
@@ -247,14 +324,7 @@ impl Extension for GateExtension {
     ) -> ServerResult<ExecutableDocument> {
         let limits = &self.limits;
         if query.len() > limits.max_document_bytes {
-            return Err(limit_error(
-                "maxDocumentBytes",
-                format!(
-                    "the document is {} bytes; the limit is {} (maxDocumentBytes)",
-                    query.len(),
-                    limits.max_document_bytes
-                ),
-            ));
+            return Err(document_too_large(query.len(), limits.max_document_bytes));
         }
         let doc = next.run(ctx, query, variables).await?;
         let name = self.operation_name.lock().ok().and_then(|n| n.clone());
@@ -262,22 +332,18 @@ impl Extension for GateExtension {
             // Let validation report the missing or ambiguous operation.
             return Ok(doc);
         };
-        let root = count_root_fields(&doc, &op.node.selection_set.node, 0);
+        let mut counter = Counter::new(&doc);
+        let root = counter.root_fields(&op.node.selection_set.node, 0);
         if root > limits.max_root_fields {
             return Err(limit_error(
                 "maxRootFields",
                 format!(
-                    "the operation selects {root} top-level fields; the limit is {} (maxRootFields)",
+                    "the operation selects more than {} top-level fields (maxRootFields)",
                     limits.max_root_fields
                 ),
             ));
         }
-        let aliases = count_aliases(
-            &doc,
-            &op.node.selection_set.node,
-            &mut Vec::new(),
-            limits.max_aliases,
-        );
+        let aliases = counter.aliases(&op.node.selection_set.node, 0);
         if aliases > limits.max_aliases {
             return Err(limit_error(
                 "maxAliases",
@@ -287,17 +353,25 @@ impl Extension for GateExtension {
                 ),
             ));
         }
-        let http = ctx.data_opt::<HttpInfo>();
-        if op.node.ty == OperationType::Mutation {
-            if http.is_some_and(|h| h.get) {
+        match (ctx.data_opt::<HttpInfo>(), op.node.ty) {
+            (Some(http), OperationType::Mutation) if http.get => {
                 return Err(coded(
                     "METHOD_NOT_ALLOWED",
                     "mutations must be sent with POST",
-                ));
+                ))
             }
-            if let Some(rc) = ctx.data_opt::<RequestContext>() {
-                check_change_purpose(rc).await?;
+            // The WebSocket carries subscriptions only: queries and mutations go over HTTP, where
+            // the audit of restricted reads, the purpose rule and the rate limit apply.
+            (None, OperationType::Query | OperationType::Mutation) => {
+                return Err(coded(
+                    "METHOD_NOT_ALLOWED",
+                    "send queries and mutations to POST /graphql; the WebSocket carries subscriptions only",
+                ))
             }
+            _ => {}
+        }
+        if let Ok(mut ty) = self.operation_type.lock() {
+            *ty = Some(op.node.ty);
         }
         Ok(doc)
     }
@@ -327,6 +401,16 @@ impl Extension for GateExtension {
             Ok(state) => {
                 if let Ok(mut slot) = http.rate.lock() {
                     *slot = Some(state);
+                }
+                // After the budget is spent, so refusals cannot be had for free.
+                let mutation = self
+                    .operation_type
+                    .lock()
+                    .ok()
+                    .and_then(|t| *t)
+                    .is_some_and(|t| t == OperationType::Mutation);
+                if mutation {
+                    check_change_purpose(rc).await.map_err(|e| vec![e])?;
                 }
                 Ok(result)
             }

@@ -10,6 +10,18 @@ use async_graphql::Enum;
 /// Most rows in one report: enough for any board's plan, bounded so one request stays cheap.
 pub const MAX_REPORT_ROWS: u64 = 500;
 
+/// What a report field counts for against the query-cost limit: a few statements over up to
+/// [`MAX_REPORT_ROWS`] rows, so a page of 20 meetings' reports is already a heavy query.
+pub const REPORT_COST: usize = 200;
+
+/// Text for Markdown: no raw HTML survives (a renderer that allows it must not run a title as
+/// markup), and no line break can end a line or a table row early.
+fn markdown_text(text: &str) -> String {
+    html_escape::encode_text(text)
+        .replace(['\r', '\n'], " ")
+        .replace('|', "\\|")
+}
+
 /// The format of a printable document.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
 pub enum DocumentFormat {
@@ -51,7 +63,7 @@ impl Document {
         fn row<S: AsRef<str>>(cells: &[S]) -> String {
             let mut line = String::from("|");
             for c in cells {
-                let c = c.as_ref().replace('|', "\\|").replace(['\r', '\n'], " ");
+                let c = markdown_text(c.as_ref());
                 if c.is_empty() {
                     line.push_str(" |");
                 } else {
@@ -61,9 +73,9 @@ impl Document {
             line.push('\n');
             line
         }
-        let mut out = format!("# {}\n\n", self.title);
+        let mut out = format!("# {}\n\n", markdown_text(&self.title));
         for line in &self.lines {
-            out.push_str(line);
+            out.push_str(&markdown_text(line));
             out.push_str("\n\n");
         }
         for (i, section) in self.sections.iter().enumerate() {
@@ -71,7 +83,7 @@ impl Document {
                 out.push('\n');
             }
             if let Some(heading) = &section.heading {
-                out.push_str(&format!("## {heading}\n\n"));
+                out.push_str(&format!("## {}\n\n", markdown_text(heading)));
             }
             out.push_str(&row(section.columns));
             out.push_str(&row(&vec!["---"; section.columns.len()]));
@@ -158,7 +170,12 @@ mod tests {
     #[test]
     fn markdown_cells_keep_the_table_intact() {
         let md = doc().render(DocumentFormat::Markdown);
-        assert!(md.contains("| 81 | Fix <script>alert(1)</script> \\| pipes | line break |"));
+        assert!(
+            md.contains(
+                "| 81 | Fix &lt;script&gt;alert(1)&lt;/script&gt; \\| pipes | line break |"
+            ),
+            "{md}"
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Notified when the server starts shutting down, so open subscriptions end.
     pub closing: Arc<tokio::sync::Notify>,
+    /// Largest WebSocket message accepted (the HTTP body limit).
+    pub max_message_bytes: usize,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
@@ -116,7 +118,7 @@ pub async fn begin_write(
 
 /// The database URL without its password, for messages.
 fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
+    match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             format!("{}://…@{}", &url[..scheme], &url[at + 1..])
         }
@@ -166,6 +168,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         request_timeout: Duration::from_secs(config.limits.request_timeout_secs.max(1)),
         trust_forwarded_for: config.trust_forwarded_for,
         closing: Arc::new(tokio::sync::Notify::new()),
+        max_message_bytes: config.limits.max_body_bytes,
     };
     let closing = state.closing.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)

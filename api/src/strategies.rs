@@ -45,6 +45,7 @@ impl Strategy {
     }
     /// The delivery plan as a document: each priority's actions with lead, due date, progress,
     /// RAG and latest update, from the actions the caller may see (at most 500).
+    #[graphql(complexity = "crate::reports::REPORT_COST")]
     async fn delivery_plan_report(
         &self,
         ctx: &Context<'_>,

@@ -23,9 +23,20 @@ impl MigrationTrait for Migration {
             manager,
             helpers::with_timestamps(t),
             T,
-            &[&["board_id", "created_at"], &["meeting_id"]],
+            &[&["board_id", "created_at"]],
         )
-        .await
+        .await?;
+        // One request per meeting, even when two officers ask at the same moment.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_written_update_request_meeting")
+                    .table(T)
+                    .col("meeting_id")
+                    .unique()
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -55,6 +55,12 @@ async fn posts_must_be_json_and_mutations_need_post() {
         .await
         .unwrap();
     assert_eq!(get_query.status(), 200);
+    // Answers depend on who asks: never cached.
+    assert_eq!(get_query.headers()["cache-control"], "no-store, private");
+    assert!(get_query.headers()["vary"]
+        .to_str()
+        .unwrap()
+        .contains("Authorization"));
 
     let put = app.client.put(&app.url).send().await.unwrap();
     assert_eq!(put.status(), 405);

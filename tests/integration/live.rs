@@ -141,3 +141,34 @@ async fn a_bad_token_refuses_the_connection() {
         other => panic!("expected the connection to be closed, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_websocket_carries_subscriptions_only() {
+    let app = TestApp::spawn().await;
+    World::build(app.db()).await;
+    let url = format!("ws://{}/graphql/ws", app.app.addr);
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", app.token(CLEARED)) } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    let ack = next_message(&mut socket, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(ack["type"], "connection_ack");
+    // A query here would skip the HTTP path's audit, purpose and rate rules: refused.
+    let query = json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ actions { edges { node { title } } } }" } });
+    socket.send(Message::text(query.to_string())).await.unwrap();
+    let reply = next_message(&mut socket, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        reply["payload"]["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED",
+        "{reply}"
+    );
+    assert!(reply["payload"]["data"].is_null(), "{reply}");
+    assert!(!reply.to_string().contains(SECRET), "{reply}");
+}

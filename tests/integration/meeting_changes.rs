@@ -70,6 +70,17 @@ async fn the_chair_moves_and_cancels_a_meeting_and_others_cannot() {
         )
         .await;
     assert_eq!(moved.data()["updateMeeting"]["venue"], "Room 2");
+    let into_the_past = app
+        .gql(
+            Some(CHAIR),
+            "mutation($m: ID!) { updateMeeting(input: { meetingId: $m, startsAt: \"2020-01-01T10:00:00Z\" }) { id } }",
+            json!({ "m": m }),
+        )
+        .await;
+    assert_eq!(
+        into_the_past.body["errors"][0]["extensions"]["field"],
+        "startsAt"
+    );
     let by_member = app
         .gql(Some(LEAD), UPDATE_MEETING, json!({ "m": m, "v": "Pub" }))
         .await;

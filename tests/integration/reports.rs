@@ -201,7 +201,7 @@ async fn the_delivery_plan_report_lists_each_priority_from_what_the_caller_may_s
         "{md}"
     );
     assert!(
-        md.contains("## Priority 1: Violence Against Women & Girls"),
+        md.contains("## Priority 1: Violence Against Women &amp; Girls"),
         "{md}"
     );
     assert!(
@@ -209,7 +209,7 @@ async fn the_delivery_plan_report_lists_each_priority_from_what_the_caller_may_s
         "{md}"
     );
     assert!(
-        md.contains("| Refresh the <DA> referral pathway | Person strategic-lead (Test Police) | 2026-09-30 | 0% | AMBER | No update received. |"),
+        md.contains("| Refresh the &lt;DA&gt; referral pathway | Person strategic-lead (Test Police) | 2026-09-30 | 0% | AMBER | No update received. |"),
         "{md}"
     );
     assert!(

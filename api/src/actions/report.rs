@@ -20,6 +20,16 @@ use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// Keeps the first [`MAX_REPORT_ROWS`] rows (one more was read to tell) and says so when some
+/// were left out, so a printed paper never silently omits actions.
+fn cut(actions: &mut Vec<action::Model>) -> Option<String> {
+    let max = MAX_REPORT_ROWS as usize;
+    (actions.len() > max).then(|| {
+        actions.truncate(max);
+        format!("Only the first {max} actions are shown: narrow the list to see the rest.")
+    })
+}
+
 /// The latest update of each action, in one batch.
 async fn latest_updates(
     rc: &RequestContext,
@@ -62,12 +72,13 @@ pub async fn matters_arising(
     meeting: &meeting::Model,
     board_name: &str,
 ) -> ApiResult<Document> {
-    let actions = super::matters_arising_select(&rc.viewer, meeting)
+    let mut actions = super::matters_arising_select(&rc.viewer, meeting)
         .order_by_asc(action::Column::CreatedAt)
         .order_by_asc(action::Column::Id)
-        .limit(MAX_REPORT_ROWS)
+        .limit(MAX_REPORT_ROWS + 1)
         .all(&rc.db)
         .await?;
+    let truncated = cut(&mut actions);
     rc.reads.note::<action::Entity>(&rc.viewer, &actions);
     let resolutions = rc
         .load_many::<resolution::Entity>(
@@ -117,10 +128,13 @@ pub async fn matters_arising(
         .collect();
     Ok(Document {
         title: "Matters arising".into(),
-        lines: vec![format!(
+        lines: [format!(
             "{board_name}, meeting of {}",
             meeting.starts_at.format("%-d %B %Y")
-        )],
+        )]
+        .into_iter()
+        .chain(truncated)
+        .collect(),
         sections: vec![Section {
             heading: None,
             columns: &["Minute", "Matter", "Update"],
@@ -137,14 +151,15 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
         .order_by_asc(priority::Column::Number)
         .all(&rc.db)
         .await?;
-    let actions = crate::access::visible::<action::Entity>(&rc.viewer)
+    let mut actions = crate::access::visible::<action::Entity>(&rc.viewer)
         .filter(action::Column::PriorityId.is_in(priorities.iter().map(|p| p.id)))
         .order_by_asc(action::Column::DueDate)
         .order_by_asc(action::Column::CreatedAt)
         .order_by_asc(action::Column::Id)
-        .limit(MAX_REPORT_ROWS)
+        .limit(MAX_REPORT_ROWS + 1)
         .all(&rc.db)
         .await?;
+    let truncated = cut(&mut actions);
     rc.reads.note::<action::Entity>(&rc.viewer, &actions);
     let people = rc
         .load_many::<person::Entity>(
@@ -206,11 +221,14 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
         .collect();
     Ok(Document {
         title: format!("Delivery plan: {}", strategy.title),
-        lines: vec![format!(
+        lines: [format!(
             "{} to {}",
             strategy.period_start.format("%-d %B %Y"),
             strategy.period_end.format("%-d %B %Y")
-        )],
+        )]
+        .into_iter()
+        .chain(truncated)
+        .collect(),
         sections,
     })
 }

@@ -123,6 +123,13 @@ impl MeetingChangesMutation {
     ) -> ApiResult<Meeting> {
         let rc = ctx.req()?;
         let venue = optional_text("venue", input.venue.as_deref(), MAX_TITLE_LEN)?;
+        if input.starts_at.is_some_and(|t| t < Utc::now()) {
+            // Moving a meeting into the past would silently change its matters arising.
+            return Err(ApiError::bad_input(
+                "startsAt",
+                "a meeting cannot be moved into the past",
+            ));
+        }
         let meeting = meeting_for_write(rc, &input.meeting_id, "updateMeeting").await?;
         scheduled(&meeting)?;
         let mut changes = meeting::ActiveModel {
@@ -293,6 +300,9 @@ impl MeetingChangesMutation {
             }
             .update(&txn)
             .await?;
+            // The reply shows restricted minutes the caller is cleared for: a read to audit.
+            rc.reads
+                .note::<agenda_item::Entity>(&rc.viewer, std::slice::from_ref(&updated));
             reordered.push(AgendaItem(access::redact_agenda_item(&rc.viewer, updated)));
         }
         audit::allowed(
@@ -400,6 +410,8 @@ impl MeetingChangesMutation {
         )
         .await?;
         txn.commit().await?;
+        rc.reads
+            .note::<agenda_item::Entity>(&rc.viewer, std::slice::from_ref(&updated));
         Ok(AgendaItem(updated))
     }
 }

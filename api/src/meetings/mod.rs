@@ -195,6 +195,7 @@ impl Meeting {
     }
     /// The matters-arising report (Minute | Matter | Update) as the papers print it, as Markdown
     /// or as a printable HTML page.
+    #[graphql(complexity = "crate::reports::REPORT_COST")]
     async fn matters_arising_report(
         &self,
         ctx: &Context<'_>,

@@ -153,6 +153,28 @@ impl WrittenUpdatesMutation {
                 format!("`daysBefore` must be between 0 and {MAX_DAYS_BEFORE}"),
             ));
         }
+        // The board first: invisible is NOT_FOUND, visible without standing is FORBIDDEN, before
+        // anything about its meetings is said.
+        let board = access::visible::<board::Entity>(&rc.viewer)
+            .filter(board::Column::Id.eq(board_id))
+            .one(&rc.db)
+            .await?
+            .ok_or(ApiError::NotFound("board"))?;
+        if !crate::policy::may_on_board(
+            &rc.viewer,
+            crate::policy::BoardPermission::ManageMeetings,
+            board.id,
+        ) {
+            return Err(audit::refuse(
+                rc,
+                "requestWrittenUpdates",
+                "board",
+                board.id,
+                board.partnership_id,
+                "only the board's chair or secretary may request written updates",
+            )
+            .await);
+        }
         let now = Utc::now();
         let next = access::visible::<meeting::Entity>(&rc.viewer)
             .filter(meeting::Column::BoardId.eq(board_id))
@@ -162,13 +184,6 @@ impl WrittenUpdatesMutation {
             .one(&rc.db)
             .await?;
         let Some(next) = next else {
-            // Either the board is invisible or it has nothing scheduled; check which without
-            // confirming a hidden board.
-            let board = access::visible::<board::Entity>(&rc.viewer)
-                .filter(board::Column::Id.eq(board_id))
-                .one(&rc.db)
-                .await?
-                .ok_or(ApiError::NotFound("board"))?;
             return Err(ApiError::bad_input(
                 "boardId",
                 format!("{} has no meeting scheduled ahead", board.name),
@@ -209,7 +224,13 @@ impl WrittenUpdatesMutation {
             updated_at: Set(now),
         }
         .insert(&txn)
-        .await?;
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                ApiError::Conflict("updates for this meeting were requested a moment ago".into())
+            }
+            _ => e.into(),
+        })?;
         audit::allowed(
             &txn,
             rc,
