@@ -64,11 +64,6 @@ impl TestApp {
         Self::start(false, configure).await
     }
 
-    /// Whether this run uses PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.cleanup, Cleanup::Postgres { .. })
-    }
-
     /// The PostgreSQL server URL and this test's database name, when on PostgreSQL.
     pub fn postgres(&self) -> Option<(String, String)> {
         match &self.cleanup {
