@@ -39,12 +39,15 @@ pub struct Identity {
     /// `None`: the server's own issuer (`CSP_JWT_ISSUER`); otherwise a partner's provider.
     pub issuer: Option<String>,
     pub subject: String,
+    /// When the token expires (seconds since the epoch): a WebSocket connection ends then.
+    pub expires_at: i64,
 }
 
 /// The one claim read from a validated token.
 #[derive(Deserialize)]
 struct SubjectClaim {
     sub: String,
+    exp: i64,
 }
 
 /// One key we trust: whose it is (`iss`), the one algorithm it accepts, and its `kid` if the
@@ -95,6 +98,13 @@ fn jwks_keys(path: &std::path::Path, issuer: &str) -> anyhow::Result<Vec<Trusted
         .map_err(|e| anyhow::anyhow!("{} is not a JWKS document: {e}", path.display()))?;
     let mut keys = Vec::new();
     for jwk in &set.keys {
+        // An encryption key is never a signing key, whatever else it says.
+        if matches!(
+            jwk.common.public_key_use,
+            Some(jsonwebtoken::jwk::PublicKeyUse::Encryption)
+        ) {
+            continue;
+        }
         let alg = match (&jwk.common.key_algorithm, &jwk.algorithm) {
             (Some(KeyAlgorithm::RS256), AlgorithmParameters::RSA(_)) => Algorithm::RS256,
             (Some(KeyAlgorithm::ES256), AlgorithmParameters::EllipticCurve(p))
@@ -236,6 +246,7 @@ impl Authenticator {
                 return Ok(Identity {
                     issuer: (!key.primary).then(|| key.issuer.clone()),
                     subject: data.claims.sub,
+                    expires_at: data.claims.exp,
                 });
             }
         }

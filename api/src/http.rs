@@ -538,6 +538,9 @@ pub async fn graphql_ws(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // Set once the connection is initialised: the token's expiry ends the connection.
+    let expiry: std::sync::Arc<std::sync::Mutex<Option<i64>>> = Default::default();
+    let expiry_in_init = expiry.clone();
     upgrade
         .max_message_size(state.max_message_bytes)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
@@ -581,6 +584,9 @@ pub async fn graphql_ws(
                                 .auth
                                 .identify(&token)
                                 .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                            if let Ok(mut at) = expiry_in_init.lock() {
+                                *at = Some(identity.expires_at);
+                            }
                             Viewer::load(&state.db, &identity)
                                 .await
                                 .map_err(|e| async_graphql::Error::new(e.to_string()))?
@@ -602,7 +608,20 @@ pub async fn graphql_ws(
                 tokio::select! {
                     _ = connection => {}
                     _ = closing.notified() => {}
+                    _ = token_expired(expiry) => {}
                 }
             }
         })
+}
+
+/// Resolves once the connection's token has expired (checked every second; never for an
+/// anonymous connection).
+async fn token_expired(expiry: std::sync::Arc<std::sync::Mutex<Option<i64>>>) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let at = expiry.lock().ok().and_then(|e| *e);
+        if at.is_some_and(|at| chrono::Utc::now().timestamp() >= at) {
+            return;
+        }
+    }
 }

@@ -172,3 +172,44 @@ async fn the_websocket_carries_subscriptions_only() {
     assert!(reply["payload"]["data"].is_null(), "{reply}");
     assert!(!reply.to_string().contains(SECRET), "{reply}");
 }
+
+#[tokio::test]
+async fn a_subscription_ends_when_its_token_expires() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let config = api::config::Config::with_database("sqlite::memory:");
+    let short = api::auth::mint(&config.jwt, false, LEAD, chrono::Duration::seconds(2)).unwrap();
+    let url = format!("ws://{}/graphql/ws", app.app.addr);
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {short}") } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    let ack = next_message(&mut socket, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(ack["type"], "connection_ack");
+    let query = "subscription($b: ID!) { actionChanged(boardId: $b) { title } }";
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": { "b": gid(Kind::Board, w.strategic_board) } } });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return true,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        ended,
+        Ok(true),
+        "the connection closes once the token has expired"
+    );
+}
