@@ -88,6 +88,10 @@ pub struct Limits {
     /// Longest a request may run before it is answered with 503, in seconds.
     #[arg(long, env = "CSP_REQUEST_TIMEOUT_SECS", default_value_t = 15)]
     pub request_timeout_secs: u64,
+    /// On SIGTERM, how long in-flight requests may take to finish before the server stops
+    /// anyway, in seconds (keep it below the orchestrator's grace period).
+    #[arg(long, env = "CSP_SHUTDOWN_GRACE_SECS", default_value_t = 25)]
+    pub shutdown_grace_secs: u64,
     /// Longest one SQL statement may run on PostgreSQL, in milliseconds.
     #[arg(long, env = "CSP_STATEMENT_TIMEOUT_MS", default_value_t = 5_000)]
     pub statement_timeout_ms: u64,
@@ -119,6 +123,7 @@ impl Default for Limits {
             max_document_bytes: 16 * 1024,
             max_body_bytes: 64 * 1024,
             request_timeout_secs: 15,
+            shutdown_grace_secs: 25,
             statement_timeout_ms: 5_000,
             db_max_connections: None,
             db_acquire_timeout_secs: 3,

@@ -246,7 +246,28 @@ impl ExtensionFactory for ErrorCodes {
 #[async_trait::async_trait]
 impl Extension for ErrorCodes {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
+        let response = next.run(ctx).await;
+        code_errors(response, self.production)
+    }
+
+    /// Subscription events get the same codes and masking as HTTP responses.
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: futures_util::stream::BoxStream<'s, Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures_util::stream::BoxStream<'s, Response> {
+        use futures_util::StreamExt;
+        let production = self.production;
+        next.run(ctx, stream)
+            .map(move |response| code_errors(response, production))
+            .boxed()
+    }
+}
+
+/// Gives each error of a response its code (see [`ErrorCodes`]).
+fn code_errors(mut response: Response, production: bool) -> Response {
+    {
         for error in &mut response.errors {
             let api = error.source::<ApiError>().cloned();
             let extensions = error.extensions.get_or_insert_with(Default::default);
@@ -273,10 +294,10 @@ impl Extension for ErrorCodes {
                 "INTERNAL"
             };
             extensions.set("code", code);
-            if code == "INTERNAL" && self.production {
+            if code == "INTERNAL" && production {
                 error.message = "internal server error".into();
             }
         }
-        response
     }
+    response
 }

@@ -178,13 +178,28 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let app = router(state, &config)?;
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let stop = shutdown.clone();
+    let grace = Duration::from_secs(config.limits.shutdown_grace_secs.max(1));
     let server = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(err) = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown_signal(stop, closing))
-            .await
-        {
-            tracing::error!(error = %err, "server stopped");
+        // Told when shutdown starts, so the grace period can be enforced.
+        let started = Arc::new(tokio::sync::Notify::new());
+        let serving = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal(
+            stop,
+            closing,
+            started.clone(),
+        ));
+        tokio::select! {
+            result = serving => {
+                if let Err(err) = result {
+                    tracing::error!(error = %err, "server stopped");
+                }
+            }
+            _ = async {
+                started.notified().await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!("in-flight requests did not finish within the grace period");
+            }
         }
         tracing::info!("server stopped");
     });
@@ -290,7 +305,11 @@ fn cors_layer(origins: &[String]) -> anyhow::Result<tower_http::cors::CorsLayer>
 
 /// Resolves on SIGTERM, Ctrl-C or [`App::shutdown`]. The server then stops accepting, lets
 /// in-flight requests finish, and subscriptions end.
-async fn shutdown_signal(stop: Arc<tokio::sync::Notify>, closing: Arc<tokio::sync::Notify>) {
+async fn shutdown_signal(
+    stop: Arc<tokio::sync::Notify>,
+    closing: Arc<tokio::sync::Notify>,
+    started: Arc<tokio::sync::Notify>,
+) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -312,4 +331,6 @@ async fn shutdown_signal(stop: Arc<tokio::sync::Notify>, closing: Arc<tokio::syn
     }
     tracing::info!("shutting down: finishing in-flight requests");
     closing.notify_waiters();
+    // `notify_one` keeps the permit even if the grace timer is not waiting yet.
+    started.notify_one();
 }

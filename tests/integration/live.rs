@@ -170,6 +170,21 @@ async fn the_websocket_carries_subscriptions_only() {
         "{reply}"
     );
     assert!(reply["payload"]["data"].is_null(), "{reply}");
+    // Subscription errors are coded like any other.
+    let bad = json!({ "id": "s", "type": "subscribe", "payload": { "query": "subscription { actionChanged(boardId: \"nope\") { title } }" } });
+    socket.send(Message::text(bad.to_string())).await.unwrap();
+    let reply = loop {
+        let m = next_message(&mut socket, Duration::from_secs(5))
+            .await
+            .unwrap();
+        if m["id"] == "s" {
+            break m;
+        }
+    };
+    assert_eq!(
+        reply["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{reply}"
+    );
     assert!(!reply.to_string().contains(SECRET), "{reply}");
 }
 

@@ -201,3 +201,49 @@ async fn a_request_over_its_time_limit_is_a_503_and_nothing_is_half_written() {
         .unwrap();
     assert_eq!(updates.len(), 1, "only the fixture's update");
 }
+
+#[tokio::test]
+async fn shutdown_does_not_wait_past_its_grace_period() {
+    let app = TestApp::with_config(|c| c.limits.shutdown_grace_secs = 1).await;
+    let w = World::build(app.db()).await;
+    let txn = app.db().begin().await.unwrap();
+    entity::action::Entity::update_many()
+        .col_expr(
+            entity::action::Column::Title,
+            Expr::col(entity::action::Column::Title).into(),
+        )
+        .filter(entity::action::Column::Id.eq(w.public_action))
+        .exec(&txn)
+        .await
+        .unwrap();
+    let url = app.url.clone();
+    let token = app.token(LEAD);
+    let action = gid(Kind::Action, w.public_action);
+    // Stuck behind the lock for as long as the test holds it.
+    let _stuck = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({
+                "query": "mutation($a: ID!) { updateActionProgress(input: { actionId: $a, expectedVersion: 1, percentComplete: 40, narrative: \"Half way\" }) { version } }",
+                "variables": { "a": action }
+            }))
+            .send()
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    app.app.shutdown.notify_one();
+    while !app.app.server.is_finished() {
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "the server waited past its grace period"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "it did wait for the grace period"
+    );
+    txn.rollback().await.unwrap();
+}
