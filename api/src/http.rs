@@ -437,7 +437,21 @@ pub async fn graphql_post(
             )
         }
     }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
+    let request = serde_json::from_value(value).map_err(|e| e.to_string());
+    run(&state, &headers, peer, request, media, false).await
+}
+
+/// The part both methods share once the request is read: a malformed request is 400; then the
+/// token (the first database work), then execution.
+async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    request: Result<async_graphql::Request, String>,
+    media: Media,
+    get: bool,
+) -> Response {
+    let request = match request {
         Ok(r) => r,
         Err(err) => {
             return coded_response(
@@ -447,16 +461,16 @@ pub async fn graphql_post(
             )
         }
     };
-    let caller = match Caller::from_headers(&state, &headers).await {
+    let caller = match Caller::from_headers(state, headers).await {
         Ok(c) => c,
         Err(refusal) => return refusal,
     };
     let http = HttpInfo {
-        get: false,
-        client: client_address(&state, &headers, peer),
+        get,
+        client: client_address(state, headers, peer),
         ..Default::default()
     };
-    execute(&state, caller, request, media, http).await
+    execute(state, caller, request, media, http).await
 }
 
 /// `GET /graphql`: GraphiQL for a browser outside production, otherwise a query in the query
@@ -488,26 +502,8 @@ pub async fn graphql_get(
             "send Accept: application/graphql-response+json or application/json",
         );
     };
-    let request = match async_graphql::http::parse_query_string(query) {
-        Ok(r) => r,
-        Err(err) => {
-            return coded_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("not a GraphQL request: {err}"),
-            )
-        }
-    };
-    let caller = match Caller::from_headers(&state, &headers).await {
-        Ok(c) => c,
-        Err(refusal) => return refusal,
-    };
-    let http = HttpInfo {
-        get: true,
-        client: client_address(&state, &headers, peer),
-        ..Default::default()
-    };
-    execute(&state, caller, request, media, http).await
+    let request = async_graphql::http::parse_query_string(query).map_err(|e| e.to_string());
+    run(&state, &headers, peer, request, media, true).await
 }
 
 /// Any other method on `/graphql`.

@@ -10,6 +10,41 @@ use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, 
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
+/// Holds the public action's row (PostgreSQL) or the write lock (SQLite) until the returned
+/// transaction ends, so a write to it waits.
+async fn hold_action(app: &TestApp, w: &World) -> sea_orm::DatabaseTransaction {
+    let txn = app.db().begin().await.unwrap();
+    entity::action::Entity::update_many()
+        .col_expr(
+            entity::action::Column::Title,
+            Expr::col(entity::action::Column::Title).into(),
+        )
+        .filter(entity::action::Column::Id.eq(w.public_action))
+        .exec(&txn)
+        .await
+        .unwrap();
+    txn
+}
+
+/// Sends a progress update to the public action as its lead; resolves to the HTTP status.
+fn spawn_update(app: &TestApp, w: &World) -> tokio::task::JoinHandle<reqwest::Result<u16>> {
+    let url = app.url.clone();
+    let token = app.token(LEAD);
+    let action = gid(Kind::Action, w.public_action);
+    tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({
+                "query": "mutation($a: ID!) { updateActionProgress(input: { actionId: $a, expectedVersion: 1, percentComplete: 40, narrative: \"Half way\" }) { version } }",
+                "variables": { "a": action }
+            }))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    })
+}
+
 #[tokio::test]
 async fn a_lost_database_is_a_fast_503_with_retry_after_and_the_api_recovers() {
     let app = TestApp::with_config(|c| c.limits.db_acquire_timeout_secs = 1).await;
@@ -82,31 +117,8 @@ async fn shutdown_finishes_in_flight_requests_refuses_new_ones_and_ends_subscrip
     let mut socket = crate::live::subscribe(&app, Some(LEAD), &board).await;
 
     // Hold the action's row (PostgreSQL) or the write lock (SQLite) so the update waits.
-    let txn = app.db().begin().await.unwrap();
-    entity::action::Entity::update_many()
-        .col_expr(
-            entity::action::Column::Title,
-            Expr::col(entity::action::Column::Title).into(),
-        )
-        .filter(entity::action::Column::Id.eq(w.public_action))
-        .exec(&txn)
-        .await
-        .unwrap();
-    let url = app.url.clone();
-    let token = app.token(LEAD);
-    let action = gid(Kind::Action, w.public_action);
-    let in_flight = tokio::spawn(async move {
-        reqwest::Client::new()
-            .post(url)
-            .bearer_auth(token)
-            .json(&json!({
-                "query": "mutation($a: ID!) { updateActionProgress(input: { actionId: $a, expectedVersion: 1, percentComplete: 40, narrative: \"Half way\" }) { version } }",
-                "variables": { "a": action }
-            }))
-            .send()
-            .await
-            .map(|r| r.status().as_u16())
-    });
+    let txn = hold_action(&app, &w).await;
+    let in_flight = spawn_update(&app, &w);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(!in_flight.is_finished(), "the update waits for the lock");
 
@@ -159,16 +171,7 @@ async fn a_request_over_its_time_limit_is_a_503_and_nothing_is_half_written() {
     let app = TestApp::with_config(|c| c.limits.request_timeout_secs = 1).await;
     let w = World::build(app.db()).await;
     // Hold the row (PostgreSQL) or the write lock (SQLite) longer than the request may run.
-    let txn = app.db().begin().await.unwrap();
-    entity::action::Entity::update_many()
-        .col_expr(
-            entity::action::Column::Title,
-            Expr::col(entity::action::Column::Title).into(),
-        )
-        .filter(entity::action::Column::Id.eq(w.public_action))
-        .exec(&txn)
-        .await
-        .unwrap();
+    let txn = hold_action(&app, &w).await;
     let started = Instant::now();
     let reply = app
         .client
@@ -206,31 +209,9 @@ async fn a_request_over_its_time_limit_is_a_503_and_nothing_is_half_written() {
 async fn shutdown_does_not_wait_past_its_grace_period() {
     let app = TestApp::with_config(|c| c.limits.shutdown_grace_secs = 1).await;
     let w = World::build(app.db()).await;
-    let txn = app.db().begin().await.unwrap();
-    entity::action::Entity::update_many()
-        .col_expr(
-            entity::action::Column::Title,
-            Expr::col(entity::action::Column::Title).into(),
-        )
-        .filter(entity::action::Column::Id.eq(w.public_action))
-        .exec(&txn)
-        .await
-        .unwrap();
-    let url = app.url.clone();
-    let token = app.token(LEAD);
-    let action = gid(Kind::Action, w.public_action);
+    let txn = hold_action(&app, &w).await;
     // Stuck behind the lock for as long as the test holds it.
-    let _stuck = tokio::spawn(async move {
-        reqwest::Client::new()
-            .post(url)
-            .bearer_auth(token)
-            .json(&json!({
-                "query": "mutation($a: ID!) { updateActionProgress(input: { actionId: $a, expectedVersion: 1, percentComplete: 40, narrative: \"Half way\" }) { version } }",
-                "variables": { "a": action }
-            }))
-            .send()
-            .await
-    });
+    let _stuck = spawn_update(&app, &w);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     app.app.shutdown.notify_one();

@@ -49,14 +49,19 @@ async fn latest_updates(
         .collect())
 }
 
-/// "RAG — period: narrative", as the papers print an update.
-fn update_text(a: &action::Model, latest: Option<&action_update::Model>) -> String {
-    let mut text = latest
+/// "period: narrative", or that none has come.
+fn narrative(latest: Option<&action_update::Model>) -> String {
+    latest
         .map(|u| match &u.period {
             Some(p) => format!("{p}: {}", u.narrative),
             None => u.narrative.clone(),
         })
-        .unwrap_or_else(|| "No update received.".into());
+        .unwrap_or_else(|| "No update received.".into())
+}
+
+/// "RAG — period: narrative", as the papers print an update.
+fn update_text(a: &action::Model, latest: Option<&action_update::Model>) -> String {
+    let mut text = narrative(latest);
     if let Some(rag) = a.rag {
         text = format!("{} — {text}", format!("{rag:?}").to_uppercase());
     }
@@ -201,13 +206,7 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
                         a.rag
                             .map(|r| format!("{r:?}").to_uppercase())
                             .unwrap_or_default(),
-                        latest
-                            .get(&a.id)
-                            .map(|u| match &u.period {
-                                Some(period) => format!("{period}: {}", u.narrative),
-                                None => u.narrative.clone(),
-                            })
-                            .unwrap_or_else(|| "No update received.".into()),
+                        narrative(latest.get(&a.id)),
                     ]
                 })
                 .collect();
