@@ -36,7 +36,8 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null ||
 trap cleanup EXIT
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 # As the image runs it: WORKDIR /data (here a temp dir), ENTRYPOINT csp-hub, CMD serve.
-(cd "$tmp" && DATABASE_URL="sqlite://$tmp/csp-hub.db?mode=rwc" CSP_LISTEN="127.0.0.1:$port" "$bin" serve >"$tmp/log" 2>&1) &
+# `exec`, so $pid is the server itself and the SIGTERM below reaches it.
+(cd "$tmp" && DATABASE_URL="sqlite://$tmp/csp-hub.db?mode=rwc" CSP_LISTEN="127.0.0.1:$port" exec "$bin" serve >"$tmp/log" 2>&1) &
 pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
@@ -48,5 +49,6 @@ curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$tmp/log"; echo "
 kill -TERM "$pid"
 for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 if kill -0 "$pid" 2>/dev/null; then echo "the server did not stop on SIGTERM"; exit 1; fi
+grep -q "server stopped" "$tmp/log" || { cat "$tmp/log"; echo "no clean stop in the log"; exit 1; }
 pid=""
 echo "runtime stage: serves, is ready, stops on SIGTERM"
