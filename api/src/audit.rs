@@ -215,7 +215,11 @@ impl AuditQuery {
             crate::ids::Kind::Partnership,
             "partnershipId",
         )?;
-        if !rc.viewer.admin_partnerships.contains(&partnership) {
+        if !crate::policy::may_in_partnership(
+            &rc.viewer,
+            crate::policy::PartnershipPermission::ReadAuditLog,
+            partnership,
+        ) {
             return Err(crate::error::ApiError::Forbidden(
                 "only the partnership's administrators may read its audit log".into(),
             ));
@@ -236,6 +240,28 @@ impl AuditQuery {
         )
         .await
     }
+}
+
+/// Settles a response's reads of restricted content before it leaves the server: refused
+/// (BAD_USER_INPUT on `X-Access-Purpose`) when a partnership read from requires a purpose and
+/// none was stated; otherwise one audit row per record. Any other error means the content must
+/// be withheld. GraphQL responses, the CSV export and live updates all come through here.
+pub async fn settle_reads<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    purpose: Option<&str>,
+    reads: Vec<crate::access::RestrictedRead>,
+) -> ApiResult<()> {
+    if reads.is_empty() {
+        return Ok(());
+    }
+    if purpose.is_none() && purpose_required(db, &reads).await? {
+        return Err(crate::error::ApiError::bad_input(
+            "X-Access-Purpose",
+            "this partnership requires an X-Access-Purpose header to read restricted records",
+        ));
+    }
+    record_reads(db, viewer, purpose, reads).await
 }
 
 /// Whether any partnership whose restricted records were read requires a stated purpose.

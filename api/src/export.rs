@@ -105,7 +105,10 @@ pub async fn actions_csv(
 ) -> Response {
     let Caller(viewer, purpose) = caller;
     let result = async {
-        let Query(params) = params.map_err(|e| ApiError::BadInput { message: e.body_text(), field: None })?;
+        let Query(params) = params.map_err(|e| ApiError::BadInput {
+            message: e.body_text(),
+            field: None,
+        })?;
         let filter = params.into_filter()?;
         let rows = crate::actions::filtered(&viewer, &filter)?
             .order_by_asc(action::Column::DueDate)
@@ -115,13 +118,7 @@ pub async fn actions_csv(
             .await?;
         let reads = ReadLog::default();
         reads.note::<action::Entity>(&viewer, &rows);
-        let reads = reads.drain();
-        if !reads.is_empty() {
-            if purpose.is_none() && crate::audit::purpose_required(&state.db, &reads).await? {
-                return Err(ApiError::bad_input("X-Access-Purpose", "this partnership requires an X-Access-Purpose header to read restricted records"));
-            }
-            crate::audit::record_reads(&state.db, &viewer, purpose.as_deref(), reads).await?;
-        }
+        crate::audit::settle_reads(&state.db, &viewer, purpose.as_deref(), reads.drain()).await?;
         render(&state.db, &viewer, rows).await
     }
     .await;

@@ -267,36 +267,34 @@ impl Extension for ErrorCodes {
 
 /// Gives each error of a response its code (see [`ErrorCodes`]).
 fn code_errors(mut response: Response, production: bool) -> Response {
-    {
-        for error in &mut response.errors {
-            let api = error.source::<ApiError>().cloned();
-            let extensions = error.extensions.get_or_insert_with(Default::default);
-            if let Some(api) = api {
-                extensions.set("code", api.code());
-                if let ApiError::BadInput {
-                    field: Some(field), ..
-                } = &api
-                {
-                    extensions.set("field", field.as_str());
-                }
-                continue;
-            }
-            if extensions.get("code").is_some() {
-                continue;
-            }
-            let code = if error.message.starts_with("Invalid value")
-                || error.message.starts_with("Failed to parse")
+    for error in &mut response.errors {
+        let api = error.source::<ApiError>().cloned();
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if let Some(api) = api {
+            extensions.set("code", api.code());
+            if let ApiError::BadInput {
+                field: Some(field), ..
+            } = &api
             {
-                "BAD_USER_INPUT"
-            } else if error.path.is_empty() {
-                "GRAPHQL_VALIDATION_FAILED"
-            } else {
-                "INTERNAL"
-            };
-            extensions.set("code", code);
-            if code == "INTERNAL" && production {
-                error.message = "internal server error".into();
+                extensions.set("field", field.as_str());
             }
+            continue;
+        }
+        if extensions.get("code").is_some() {
+            continue;
+        }
+        let code = if error.message.starts_with("Invalid value")
+            || error.message.starts_with("Failed to parse")
+        {
+            "BAD_USER_INPUT"
+        } else if error.path.is_empty() {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            "INTERNAL"
+        };
+        extensions.set("code", code);
+        if code == "INTERNAL" && production {
+            error.message = "internal server error".into();
         }
     }
     response

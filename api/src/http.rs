@@ -261,30 +261,13 @@ async fn execute(
     };
     // Every read of restricted content is recorded before the content leaves the server; if the
     // audit log cannot be written, the response is withheld.
-    let reads = reads.drain();
-    if !reads.is_empty() && purpose.is_none() {
-        match crate::audit::purpose_required(&state.db, &reads).await {
-            Ok(false) => {}
-            Ok(true) => {
-                crate::metrics::request(&operation, "BAD_USER_INPUT", started);
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    ApiError::bad_input(
-                        "X-Access-Purpose",
-                        "this partnership requires an X-Access-Purpose header to read restricted records",
-                    ),
-                );
-            }
-            Err(err) => {
-                tracing::error!(error = ?err, "cannot check the purpose requirement; response withheld");
-                return error_response(StatusCode::SERVICE_UNAVAILABLE, ApiError::Unavailable);
-            }
+    match crate::audit::settle_reads(&state.db, &viewer, purpose.as_deref(), reads.drain()).await {
+        Ok(()) => {}
+        Err(refused @ ApiError::BadInput { .. }) => {
+            crate::metrics::request(&operation, refused.code(), started);
+            return error_response(StatusCode::BAD_REQUEST, refused);
         }
-    }
-    if !reads.is_empty() {
-        if let Err(err) =
-            crate::audit::record_reads(&state.db, &viewer, purpose.as_deref(), reads).await
-        {
+        Err(err) => {
             tracing::error!(error = ?err, "cannot audit restricted reads; response withheld");
             return error_response(StatusCode::SERVICE_UNAVAILABLE, ApiError::Unavailable);
         }

@@ -466,9 +466,7 @@ async fn check_change_purpose(rc: &RequestContext) -> ServerResult<()> {
     }
     let internal = |err: crate::error::ApiError| {
         tracing::error!(error = ?err, "cannot check the purpose requirement");
-        let mut e = coded(err.code(), err.to_string());
-        e.message = err.to_string();
-        e
+        coded(err.code(), err.to_string())
     };
     if !crate::audit::purpose_required_for_changes(&rc.db, &rc.viewer)
         .await

@@ -169,6 +169,8 @@ pub fn may_on_review(viewer: &Viewer, permission: ReviewPermission, board: uuid:
 pub enum PartnershipPermission {
     /// Create and change boards, add and end seats, grant and revoke clearance.
     ManageStructure,
+    /// Read the partnership's audit log.
+    ReadAuditLog,
 }
 
 /// Whether the caller administers the partnership.
@@ -182,6 +184,8 @@ fn partnership_permits(standing: PartnershipStanding, permission: PartnershipPer
     match (standing, permission) {
         (PartnershipStanding::Administrator, PartnershipPermission::ManageStructure) => true,
         (PartnershipStanding::Other, PartnershipPermission::ManageStructure) => false,
+        (PartnershipStanding::Administrator, PartnershipPermission::ReadAuditLog) => true,
+        (PartnershipStanding::Other, PartnershipPermission::ReadAuditLog) => false,
     }
 }
 

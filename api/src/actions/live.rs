@@ -83,18 +83,13 @@ fn subscribe(
             match select.one(&db).await {
                 Ok(Some(model)) => {
                 let reads: Vec<_> = <action::Entity as access::Scoped>::restricted_read(&viewer, &model).into_iter().collect();
-                if !reads.is_empty() && purpose.is_none() {
-                    // As over HTTP: where the partnership requires a purpose, a restricted event
-                    // is not delivered without one (stated in `connection_init`).
-                    match crate::audit::purpose_required(&db, &reads).await {
-                        Ok(false) => {}
-                        Ok(true) => continue,
-                        Err(_) => break,
-                    }
-                }
-                if !reads.is_empty() && crate::audit::record_reads(&db, &viewer, purpose.as_deref(), reads).await.is_err() {
-                    // Not audited, not delivered.
-                    break;
+                // As over HTTP: where the partnership requires a purpose, a restricted event is
+                // not delivered without one (stated in `connection_init`); not audited, not
+                // delivered.
+                match crate::audit::settle_reads(&db, &viewer, purpose.as_deref(), reads).await {
+                    Ok(()) => {}
+                    Err(ApiError::BadInput { .. }) => continue,
+                    Err(_) => break,
                 }
                 yield Action(model)
             }

@@ -20,14 +20,21 @@ use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Keeps the first [`MAX_REPORT_ROWS`] rows (one more was read to tell) and says so when some
-/// were left out, so a printed paper never silently omits actions.
-fn cut(actions: &mut Vec<action::Model>) -> Option<String> {
+/// The first [`MAX_REPORT_ROWS`] actions of `select` (one more is read to tell), noted for the
+/// audit log, and a line saying so when some were left out, so a printed paper never silently
+/// omits actions.
+async fn rows_for_report(
+    rc: &RequestContext,
+    select: sea_orm::Select<action::Entity>,
+) -> ApiResult<(Vec<action::Model>, Option<String>)> {
     let max = MAX_REPORT_ROWS as usize;
-    (actions.len() > max).then(|| {
+    let mut actions = select.limit(MAX_REPORT_ROWS + 1).all(&rc.db).await?;
+    let truncated = (actions.len() > max).then(|| {
         actions.truncate(max);
         format!("Only the first {max} actions are shown: narrow the list to see the rest.")
-    })
+    });
+    rc.reads.note::<action::Entity>(&rc.viewer, &actions);
+    Ok((actions, truncated))
 }
 
 /// The latest update of each action, in one batch.
@@ -77,14 +84,13 @@ pub async fn matters_arising(
     meeting: &meeting::Model,
     board_name: &str,
 ) -> ApiResult<Document> {
-    let mut actions = super::matters_arising_select(&rc.viewer, meeting)
-        .order_by_asc(action::Column::CreatedAt)
-        .order_by_asc(action::Column::Id)
-        .limit(MAX_REPORT_ROWS + 1)
-        .all(&rc.db)
-        .await?;
-    let truncated = cut(&mut actions);
-    rc.reads.note::<action::Entity>(&rc.viewer, &actions);
+    let (actions, truncated) = rows_for_report(
+        rc,
+        super::matters_arising_select(&rc.viewer, meeting)
+            .order_by_asc(action::Column::CreatedAt)
+            .order_by_asc(action::Column::Id),
+    )
+    .await?;
     let resolutions = rc
         .load_many::<resolution::Entity>(
             actions
@@ -156,16 +162,15 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
         .order_by_asc(priority::Column::Number)
         .all(&rc.db)
         .await?;
-    let mut actions = crate::access::visible::<action::Entity>(&rc.viewer)
-        .filter(action::Column::PriorityId.is_in(priorities.iter().map(|p| p.id)))
-        .order_by_asc(action::Column::DueDate)
-        .order_by_asc(action::Column::CreatedAt)
-        .order_by_asc(action::Column::Id)
-        .limit(MAX_REPORT_ROWS + 1)
-        .all(&rc.db)
-        .await?;
-    let truncated = cut(&mut actions);
-    rc.reads.note::<action::Entity>(&rc.viewer, &actions);
+    let (actions, truncated) = rows_for_report(
+        rc,
+        crate::access::visible::<action::Entity>(&rc.viewer)
+            .filter(action::Column::PriorityId.is_in(priorities.iter().map(|p| p.id)))
+            .order_by_asc(action::Column::DueDate)
+            .order_by_asc(action::Column::CreatedAt)
+            .order_by_asc(action::Column::Id),
+    )
+    .await?;
     let people = rc
         .load_many::<person::Entity>(
             actions

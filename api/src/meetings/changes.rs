@@ -6,6 +6,7 @@
 //! change only through [`MeetingChangesMutation::correct_minute`], which keeps both texts and
 //! the reason.
 
+use super::writes::{check_stub, check_time_allowed};
 use super::writes::{editable, item_for_write, item_of_managed_meeting, meeting_for_write};
 use super::writes::{MAX_TEXT_LEN, MAX_TITLE_LEN};
 use super::{AgendaItem, DeclarationOfInterest, Meeting};
@@ -97,16 +98,6 @@ fn scheduled(meeting: &meeting::Model) -> ApiResult<()> {
             Err(ApiError::bad_input("meetingId", "the meeting is cancelled"))
         }
     }
-}
-
-fn minutes_bound(field: &str, minutes: Option<i32>) -> ApiResult<()> {
-    if minutes.is_some_and(|m| !(1..=600).contains(&m)) {
-        return Err(ApiError::bad_input(
-            field,
-            format!("`{field}` must be between 1 and 600"),
-        ));
-    }
-    Ok(())
 }
 
 /// Mutations of this area.
@@ -201,16 +192,11 @@ impl MeetingChangesMutation {
         let title = optional_text("title", input.title.as_deref(), MAX_TITLE_LEN)?;
         let presenter = optional_text("presenter", input.presenter.as_deref(), MAX_TITLE_LEN)?;
         let stub_title = optional_text("stubTitle", input.stub_title.as_deref(), MAX_TITLE_LEN)?;
-        minutes_bound("timeAllowedMinutes", input.time_allowed_minutes)?;
+        check_time_allowed(input.time_allowed_minutes)?;
         let (item, meeting) = item_for_write(rc, &input.agenda_item_id, "updateAgendaItem").await?;
         let visibility: DbVisibility = input.visibility.map(Into::into).unwrap_or(item.visibility);
         let has_stub = stub_title.is_some() || item.stub_title.is_some();
-        if stub_title.is_some() && visibility != DbVisibility::Restricted {
-            return Err(ApiError::bad_input(
-                "stubTitle",
-                "only a restricted item has a stub title",
-            ));
-        }
+        check_stub(stub_title.as_deref(), visibility)?;
         let mut changes = agenda_item::ActiveModel {
             id: Set(item.id),
             visibility: Set(visibility),

@@ -71,6 +71,31 @@ pub(super) fn editable(meeting: &meeting::Model) -> ApiResult<()> {
     Ok(())
 }
 
+/// An agenda item's time allowance: 1 to 600 minutes.
+pub(super) fn check_time_allowed(minutes: Option<i32>) -> ApiResult<()> {
+    if minutes.is_some_and(|m| !(1..=600).contains(&m)) {
+        return Err(ApiError::bad_input(
+            "timeAllowedMinutes",
+            "`timeAllowedMinutes` must be between 1 and 600",
+        ));
+    }
+    Ok(())
+}
+
+/// Only a restricted item has a stub title (what people who are not cleared see of it).
+pub(super) fn check_stub(
+    stub_title: Option<&str>,
+    visibility: entity::enums::Visibility,
+) -> ApiResult<()> {
+    if stub_title.is_some() && visibility != entity::enums::Visibility::Restricted {
+        return Err(ApiError::bad_input(
+            "stubTitle",
+            "only a restricted item has a stub title",
+        ));
+    }
+    Ok(())
+}
+
 /// Loads a fully visible agenda item (not a stub) and its meeting for a write while the minutes
 /// are draft.
 pub(super) async fn item_for_write(
@@ -232,21 +257,8 @@ impl MeetingsMutation {
         let title = text("title", &input.title, MAX_TITLE_LEN)?;
         let presenter = optional_text("presenter", input.presenter.as_deref(), MAX_TITLE_LEN)?;
         let stub_title = optional_text("stubTitle", input.stub_title.as_deref(), MAX_TITLE_LEN)?;
-        if input
-            .time_allowed_minutes
-            .is_some_and(|m| !(1..=600).contains(&m))
-        {
-            return Err(ApiError::bad_input(
-                "timeAllowedMinutes",
-                "`timeAllowedMinutes` must be between 1 and 600",
-            ));
-        }
-        if stub_title.is_some() && input.visibility != Visibility::Restricted {
-            return Err(ApiError::bad_input(
-                "stubTitle",
-                "only a restricted item has a stub title",
-            ));
-        }
+        check_time_allowed(input.time_allowed_minutes)?;
+        check_stub(stub_title.as_deref(), input.visibility.into())?;
         let meeting = meeting_for_write(rc, &input.meeting_id, "addAgendaItem").await?;
         editable(&meeting)?;
         let txn = begin_write(&rc.db).await?;
