@@ -26,9 +26,9 @@
 use crate::auth::Viewer;
 use entity::enums::{ReviewStatus, Visibility};
 use entity::*;
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// An entity whose reads go through this module.
@@ -39,11 +39,20 @@ pub trait Scoped: EntityTrait {
     fn id_of(model: &Self::Model) -> Uuid;
     /// The rows of this entity the viewer may see.
     fn visible(viewer: &Viewer) -> Select<Self>;
-    /// If this (visible) row is restricted content shown in full, what the audit log records.
-    fn restricted_read(_viewer: &Viewer, _model: &Self::Model) -> Option<RestrictedRead> {
-        None
+    /// For content (anything that can carry a restricted marking, its own or one inherited from
+    /// a parent): the name the audit log uses and the [`Classify`] that picks the restricted
+    /// ones among rows read. `None` for reference data published in the papers.
+    const CONTENT: Option<(&'static str, Classify)> = None;
+    /// Whether the viewer sees this (visible) row's content rather than a stub.
+    fn shows_content(_viewer: &Viewer, _model: &Self::Model) -> bool {
+        true
     }
 }
+
+/// Given the ids of rows read, a statement selecting `id` and `partnership_id` of those that are
+/// restricted content: marked restricted themselves or beneath something that is (a resolution
+/// of a restricted item, an update of a restricted action, a reading of a restricted indicator).
+pub type Classify = fn(Vec<Uuid>) -> SelectStatement;
 
 /// One read of restricted content, for the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,34 +62,94 @@ pub struct RestrictedRead {
     pub partnership_id: Uuid,
 }
 
-/// The restricted rows a request has read, written to the audit log when it finishes.
+/// The content rows a request has read, classified and audited when it finishes.
+///
+/// Whether a row is restricted often depends on its ancestors (an action update is restricted
+/// because its action is), which the row itself does not carry; so rows are collected here and
+/// [`Candidates::classify`] asks the database once per type. Only a caller holding a clearance
+/// in force can see restricted content at all (every restricted branch of `marking` requires
+/// one), so nothing is collected for anyone else.
 #[derive(Debug, Default)]
-pub struct ReadLog(std::sync::Mutex<Vec<RestrictedRead>>);
+pub struct ReadLog(std::sync::Mutex<Candidates>);
 
-impl ReadLog {
-    /// Notes the restricted rows among `rows`.
-    pub fn note<E: Scoped>(&self, viewer: &Viewer, rows: &[E::Model]) {
-        let reads: Vec<_> = rows
+/// Content rows read, by audit name, awaiting classification.
+#[derive(Debug, Default)]
+pub struct Candidates(BTreeMap<&'static str, (Classify, BTreeSet<Uuid>)>);
+
+impl Candidates {
+    /// The content rows among `rows` that the viewer may have read as restricted.
+    pub fn of<E: Scoped>(viewer: &Viewer, rows: &[E::Model]) -> Candidates {
+        let mut out = Candidates::default();
+        out.add::<E>(viewer, rows);
+        out
+    }
+
+    fn add<E: Scoped>(&mut self, viewer: &Viewer, rows: &[E::Model]) {
+        let Some((name, classify)) = E::CONTENT else {
+            return;
+        };
+        if viewer.cleared_boards.is_empty() {
+            return;
+        }
+        let ids: Vec<Uuid> = rows
             .iter()
-            .filter_map(|m| E::restricted_read(viewer, m))
+            .filter(|m| E::shows_content(viewer, m))
+            .map(E::id_of)
             .collect();
-        if !reads.is_empty() {
-            if let Ok(mut log) = self.0.lock() {
-                log.extend(reads);
-            }
+        if !ids.is_empty() {
+            self.0
+                .entry(name)
+                .or_insert_with(|| (classify, BTreeSet::new()))
+                .1
+                .extend(ids);
         }
     }
 
-    /// Takes the reads noted so far, once each.
-    pub fn drain(&self) -> Vec<RestrictedRead> {
-        let mut reads = self
-            .0
+    /// Whether nothing was read that could be restricted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The restricted reads among the candidates, once each, in a stable order.
+    pub async fn classify<C: sea_orm::ConnectionTrait>(
+        self,
+        db: &C,
+    ) -> Result<Vec<RestrictedRead>, sea_orm::DbErr> {
+        /// Ids per statement: well under SQLite's and PostgreSQL's parameter limits.
+        const CHUNK: usize = 500;
+        let mut out = Vec::new();
+        for (name, (classify, ids)) in self.0 {
+            let ids: Vec<Uuid> = ids.into_iter().collect();
+            for chunk in ids.chunks(CHUNK) {
+                for row in db.query_all(&classify(chunk.to_vec())).await? {
+                    out.push(RestrictedRead {
+                        entity_type: name,
+                        id: row.try_get("", "id")?,
+                        partnership_id: row.try_get("", "partnership_id")?,
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|r| (r.entity_type, r.id));
+        out.dedup();
+        Ok(out)
+    }
+}
+
+impl ReadLog {
+    /// Notes the content rows among `rows`.
+    pub fn note<E: Scoped>(&self, viewer: &Viewer, rows: &[E::Model]) {
+        if let Ok(mut log) = self.0.lock() {
+            log.add::<E>(viewer, rows);
+        }
+    }
+
+    /// Takes the rows noted so far.
+    pub fn drain(&self) -> Candidates {
+        self.0
             .lock()
             .map(|mut l| std::mem::take(&mut *l))
-            .unwrap_or_default();
-        reads.sort_by_key(|r| (r.entity_type, r.id));
-        reads.dedup();
-        reads
+            .unwrap_or_default()
     }
 }
 
@@ -165,9 +234,6 @@ pub fn redact_agenda_item(viewer: &Viewer, item: agenda_item::Model) -> agenda_i
 
 macro_rules! scoped {
     ($module:ident, |$viewer:ident| $body:expr) => {
-        scoped!($module, |$viewer| $body, restricted = |_v, _m| None);
-    };
-    ($module:ident, |$viewer:ident| $body:expr, restricted = |$rv:ident, $rm:ident| $restricted:expr) => {
         impl Scoped for $module::Entity {
             fn id_column() -> Self::Column {
                 $module::Column::Id
@@ -178,25 +244,169 @@ macro_rules! scoped {
             fn visible($viewer: &Viewer) -> Select<Self> {
                 $body
             }
-            fn restricted_read($rv: &Viewer, $rm: &Self::Model) -> Option<RestrictedRead> {
-                $restricted
+        }
+    };
+    ($module:ident, |$viewer:ident| $body:expr, content = $classify:expr) => {
+        scoped!(
+            $module,
+            |$viewer| $body,
+            content = $classify,
+            shows = |_v, _m| true
+        );
+    };
+    ($module:ident, |$viewer:ident| $body:expr, content = $classify:expr, shows = |$sv:ident, $sm:ident| $shows:expr) => {
+        impl Scoped for $module::Entity {
+            fn id_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn id_of(model: &Self::Model) -> Uuid {
+                model.id
+            }
+            fn visible($viewer: &Viewer) -> Select<Self> {
+                $body
+            }
+            const CONTENT: Option<(&'static str, Classify)> =
+                Some((stringify!($module), $classify));
+            fn shows_content($sv: &Viewer, $sm: &Self::Model) -> bool {
+                $shows
             }
         }
     };
 }
 
-/// A read of `model` for the audit log when its marking is restricted.
-fn when_restricted(
-    entity_type: &'static str,
-    visibility: Visibility,
-    id: Uuid,
-    partnership_id: Uuid,
-) -> Option<RestrictedRead> {
-    (visibility == Visibility::Restricted).then_some(RestrictedRead {
-        entity_type,
-        id,
-        partnership_id,
-    })
+// What is restricted content, as SQL: a row's own marking, or one inherited from the chain of
+// parents that its visibility follows. Each `restricted_*` selects the ids of one table's
+// restricted rows; a `Classify` narrows them to the rows a request read and adds the partnership.
+
+/// `SELECT id FROM <table> WHERE <cond>`.
+fn ids_where<E: EntityTrait>(id: E::Column, cond: Condition) -> SelectStatement {
+    Query::select()
+        .column(id)
+        .from(E::default())
+        .cond_where(cond)
+        .to_owned()
+}
+
+/// Boards marked restricted, or beneath one (one level, as the board scope checks parents).
+fn restricted_boards() -> SelectStatement {
+    use board::Column as C;
+    let marked = ids_where::<board::Entity>(
+        C::Id,
+        Condition::all().add(C::Visibility.eq(Visibility::Restricted)),
+    );
+    ids_where::<board::Entity>(
+        C::Id,
+        Condition::any()
+            .add(C::Visibility.eq(Visibility::Restricted))
+            .add(C::ParentId.in_subquery(marked)),
+    )
+}
+
+fn restricted_meetings() -> SelectStatement {
+    use meeting::Column as C;
+    ids_where::<meeting::Entity>(
+        C::Id,
+        Condition::any()
+            .add(C::Visibility.eq(Visibility::Restricted))
+            .add(C::BoardId.in_subquery(restricted_boards())),
+    )
+}
+
+fn restricted_agenda_items() -> SelectStatement {
+    use agenda_item::Column as C;
+    ids_where::<agenda_item::Entity>(
+        C::Id,
+        Condition::any()
+            .add(C::Visibility.eq(Visibility::Restricted))
+            .add(C::MeetingId.in_subquery(restricted_meetings())),
+    )
+}
+
+fn restricted_resolutions() -> SelectStatement {
+    use resolution::Column as C;
+    ids_where::<resolution::Entity>(
+        C::Id,
+        Condition::all().add(C::AgendaItemId.in_subquery(restricted_agenda_items())),
+    )
+}
+
+/// Reviews are restricted until published, and after it when their own marking says so.
+fn restricted_reviews() -> SelectStatement {
+    use domestic_homicide_review::Column as C;
+    ids_where::<domestic_homicide_review::Entity>(
+        C::Id,
+        Condition::any()
+            .add(C::Status.is_not_in([ReviewStatus::Published, ReviewStatus::CommissionerCopySent]))
+            .add(C::Visibility.eq(Visibility::Restricted)),
+    )
+}
+
+fn restricted_actions() -> SelectStatement {
+    use action::Column as C;
+    ids_where::<action::Entity>(
+        C::Id,
+        Condition::any()
+            .add(C::Visibility.eq(Visibility::Restricted))
+            .add(C::BoardId.in_subquery(restricted_boards()))
+            .add(C::ResolutionId.in_subquery(restricted_resolutions()))
+            .add(C::ReviewId.in_subquery(restricted_reviews())),
+    )
+}
+
+fn restricted_indicators() -> SelectStatement {
+    use indicator::Column as C;
+    ids_where::<indicator::Entity>(
+        C::Id,
+        Condition::any()
+            .add(C::Visibility.eq(Visibility::Restricted))
+            .add(C::BoardId.in_subquery(restricted_boards())),
+    )
+}
+
+/// A [`Classify`] for a table that carries its own `partnership_id`.
+macro_rules! classify_own {
+    ($module:ident, $restricted:expr) => {
+        |ids: Vec<Uuid>| -> SelectStatement {
+            use $module::Column as C;
+            Query::select()
+                .expr_as(Expr::col(C::Id), Alias::new("id"))
+                .expr_as(Expr::col(C::PartnershipId), Alias::new("partnership_id"))
+                .from($module::Entity)
+                .and_where(C::Id.is_in(ids))
+                .and_where(C::Id.in_subquery($restricted))
+                .to_owned()
+        }
+    };
+}
+
+/// A [`Classify`] for a child table, restricted when its parent is; the audit row takes the
+/// parent's `partnership_id`.
+macro_rules! classify_child {
+    ($module:ident . $parent_col:ident, $parent:ident, $restricted_parents:expr) => {
+        |ids: Vec<Uuid>| -> SelectStatement {
+            Query::select()
+                .expr_as(
+                    Expr::col(($module::Entity, $module::Column::Id)),
+                    Alias::new("id"),
+                )
+                .expr_as(
+                    Expr::col(($parent::Entity, $parent::Column::PartnershipId)),
+                    Alias::new("partnership_id"),
+                )
+                .from($module::Entity)
+                .inner_join(
+                    $parent::Entity,
+                    Expr::col(($parent::Entity, $parent::Column::Id))
+                        .equals(($module::Entity, $module::Column::$parent_col)),
+                )
+                .and_where(Expr::col(($module::Entity, $module::Column::Id)).is_in(ids))
+                .and_where(
+                    Expr::col(($module::Entity, $module::Column::$parent_col))
+                        .in_subquery($restricted_parents),
+                )
+                .to_owned()
+        }
+    };
 }
 
 // Reference data published in the papers: visible to everyone.
@@ -206,30 +416,38 @@ scoped!(person, |_viewer| person::Entity::find());
 scoped!(strategy, |_viewer| strategy::Entity::find());
 scoped!(priority, |_viewer| priority::Entity::find());
 
-scoped!(board, |viewer| {
-    use board::Column as C;
-    // One level up is enough to keep a hidden parent from being confirmed through its children;
-    // a full ancestor walk would make this scope recursive.
-    let parents = board::Entity::find()
-        .select_only()
-        .column(C::Id)
-        .filter(marking(viewer, C::Visibility, C::PartnershipId, C::Id))
-        .into_query();
-    board::Entity::find()
-        .filter(marking(viewer, C::Visibility, C::PartnershipId, C::Id))
-        .filter(
-            Condition::any()
-                .add(C::ParentId.is_null())
-                .add(C::ParentId.in_subquery(parents)),
-        )
-});
+scoped!(
+    board,
+    |viewer| {
+        use board::Column as C;
+        // One level up is enough to keep a hidden parent from being confirmed through its children;
+        // a full ancestor walk would make this scope recursive.
+        let parents = board::Entity::find()
+            .select_only()
+            .column(C::Id)
+            .filter(marking(viewer, C::Visibility, C::PartnershipId, C::Id))
+            .into_query();
+        board::Entity::find()
+            .filter(marking(viewer, C::Visibility, C::PartnershipId, C::Id))
+            .filter(
+                Condition::any()
+                    .add(C::ParentId.is_null())
+                    .add(C::ParentId.in_subquery(parents)),
+            )
+    },
+    content = classify_own!(board, restricted_boards())
+);
 
-scoped!(board_membership, |viewer| {
-    board_membership::Entity::find().filter(within::<board::Entity, _>(
-        board_membership::Column::BoardId,
-        viewer,
-    ))
-});
+scoped!(
+    board_membership,
+    |viewer| {
+        board_membership::Entity::find().filter(within::<board::Entity, _>(
+            board_membership::Column::BoardId,
+            viewer,
+        ))
+    },
+    content = classify_child!(board_membership.BoardId, board, restricted_boards())
+);
 
 scoped!(
     meeting,
@@ -239,7 +457,7 @@ scoped!(
             .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
             .filter(within::<board::Entity, _>(C::BoardId, viewer))
     },
-    restricted = |_v, m| when_restricted("meeting", m.visibility, m.id, m.partnership_id)
+    content = classify_own!(meeting, restricted_meetings())
 );
 
 scoped!(
@@ -258,38 +476,60 @@ scoped!(
             )
             .filter(within::<meeting::Entity, _>(C::MeetingId, viewer))
     },
-    restricted = |v, m| if is_redacted(v, m) {
-        None
-    } else {
-        when_restricted("agenda_item", m.visibility, m.id, m.partnership_id)
-    }
+    content = classify_own!(agenda_item, restricted_agenda_items()),
+    // A stub is not content: the uncleared see only what the public minutes print.
+    shows = |v, m| !is_redacted(v, m)
 );
 
-scoped!(resolution, |viewer| {
-    let items = fully_visible_agenda_items(viewer)
-        .select_only()
-        .column(agenda_item::Column::Id)
-        .into_query();
-    resolution::Entity::find().filter(resolution::Column::AgendaItemId.in_subquery(items))
-});
+scoped!(
+    resolution,
+    |viewer| {
+        let items = fully_visible_agenda_items(viewer)
+            .select_only()
+            .column(agenda_item::Column::Id)
+            .into_query();
+        resolution::Entity::find().filter(resolution::Column::AgendaItemId.in_subquery(items))
+    },
+    content = classify_child!(
+        resolution.AgendaItemId,
+        agenda_item,
+        restricted_agenda_items()
+    )
+);
 
 // Corrections of a minute are as visible as the minute itself: never through a stub.
-scoped!(minute_correction, |viewer| {
-    let items = fully_visible_agenda_items(viewer)
-        .select_only()
-        .column(agenda_item::Column::Id)
-        .into_query();
-    minute_correction::Entity::find()
-        .filter(minute_correction::Column::AgendaItemId.in_subquery(items))
-});
+scoped!(
+    minute_correction,
+    |viewer| {
+        let items = fully_visible_agenda_items(viewer)
+            .select_only()
+            .column(agenda_item::Column::Id)
+            .into_query();
+        minute_correction::Entity::find()
+            .filter(minute_correction::Column::AgendaItemId.in_subquery(items))
+    },
+    content = classify_child!(
+        minute_correction.AgendaItemId,
+        agenda_item,
+        restricted_agenda_items()
+    )
+);
 
 // A request for written updates is as visible as the meeting it is for.
-scoped!(written_update_request, |viewer| {
-    written_update_request::Entity::find().filter(within::<meeting::Entity, _>(
-        written_update_request::Column::MeetingId,
-        viewer,
-    ))
-});
+scoped!(
+    written_update_request,
+    |viewer| {
+        written_update_request::Entity::find().filter(within::<meeting::Entity, _>(
+            written_update_request::Column::MeetingId,
+            viewer,
+        ))
+    },
+    content = classify_child!(
+        written_update_request.MeetingId,
+        meeting,
+        restricted_meetings()
+    )
+);
 
 scoped!(
     domestic_homicide_review,
@@ -311,12 +551,7 @@ scoped!(
                 ),
         )
     },
-    restricted = |_v, m| (!m.status.is_published() || m.visibility == Visibility::Restricted)
-        .then_some(RestrictedRead {
-            entity_type: "domestic_homicide_review",
-            id: m.id,
-            partnership_id: m.partnership_id
-        })
+    content = classify_own!(domestic_homicide_review, restricted_reviews())
 );
 
 scoped!(
@@ -335,36 +570,56 @@ scoped!(
                 viewer,
             ))
     },
-    restricted = |_v, m| when_restricted("action", m.visibility, m.id, m.partnership_id)
+    content = classify_own!(action, restricted_actions())
 );
 
-scoped!(action_update, |viewer| {
-    action_update::Entity::find().filter(within::<action::Entity, _>(
-        action_update::Column::ActionId,
-        viewer,
-    ))
-});
+scoped!(
+    action_update,
+    |viewer| {
+        action_update::Entity::find().filter(within::<action::Entity, _>(
+            action_update::Column::ActionId,
+            viewer,
+        ))
+    },
+    content = classify_child!(action_update.ActionId, action, restricted_actions())
+);
 
-scoped!(action_supporter, |viewer| {
-    action_supporter::Entity::find().filter(within::<action::Entity, _>(
-        action_supporter::Column::ActionId,
-        viewer,
-    ))
-});
+scoped!(
+    action_supporter,
+    |viewer| {
+        action_supporter::Entity::find().filter(within::<action::Entity, _>(
+            action_supporter::Column::ActionId,
+            viewer,
+        ))
+    },
+    content = classify_child!(action_supporter.ActionId, action, restricted_actions())
+);
 
-scoped!(attendance, |viewer| {
-    attendance::Entity::find().filter(within::<meeting::Entity, _>(
-        attendance::Column::MeetingId,
-        viewer,
-    ))
-});
+scoped!(
+    attendance,
+    |viewer| {
+        attendance::Entity::find().filter(within::<meeting::Entity, _>(
+            attendance::Column::MeetingId,
+            viewer,
+        ))
+    },
+    content = classify_child!(attendance.MeetingId, meeting, restricted_meetings())
+);
 
-scoped!(declaration_of_interest, |viewer| {
-    declaration_of_interest::Entity::find().filter(within::<meeting::Entity, _>(
-        declaration_of_interest::Column::MeetingId,
-        viewer,
-    ))
-});
+scoped!(
+    declaration_of_interest,
+    |viewer| {
+        declaration_of_interest::Entity::find().filter(within::<meeting::Entity, _>(
+            declaration_of_interest::Column::MeetingId,
+            viewer,
+        ))
+    },
+    content = classify_child!(
+        declaration_of_interest.MeetingId,
+        meeting,
+        restricted_meetings()
+    )
+);
 
 scoped!(
     indicator,
@@ -374,15 +629,23 @@ scoped!(
             .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
             .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
     },
-    restricted = |_v, m| when_restricted("indicator", m.visibility, m.id, m.partnership_id)
+    content = classify_own!(indicator, restricted_indicators())
 );
 
-scoped!(indicator_reading, |viewer| {
-    indicator_reading::Entity::find().filter(within::<indicator::Entity, _>(
-        indicator_reading::Column::IndicatorId,
-        viewer,
-    ))
-});
+scoped!(
+    indicator_reading,
+    |viewer| {
+        indicator_reading::Entity::find().filter(within::<indicator::Entity, _>(
+            indicator_reading::Column::IndicatorId,
+            viewer,
+        ))
+    },
+    content = classify_child!(
+        indicator_reading.IndicatorId,
+        indicator,
+        restricted_indicators()
+    )
+);
 
 // The audit log: administrators of the partnership only. Not content, so reading it is not a
 // restricted read; nobody can change it through the API.
@@ -392,3 +655,26 @@ scoped!(audit_log, |viewer| {
         &viewer.admin_partnerships,
     ))
 });
+
+// A clearance says who may see a board's restricted items: itself sensitive. Its register is
+// for the partnership's administrators and the board's officers; a person sees their own, and
+// whoever asked sees the request they made. The board must be visible too.
+scoped!(clearance, |viewer| {
+    use clearance::Column as C;
+    let mut who = Condition::any()
+        .add(in_set(C::PartnershipId, &viewer.admin_partnerships))
+        .add(in_set(C::BoardId, &viewer.officer_boards));
+    if let Some(me) = viewer.person_id() {
+        who = who.add(C::PersonId.eq(me)).add(C::RequestedById.eq(me));
+    }
+    clearance::Entity::find()
+        .filter(who)
+        .filter(within::<board::Entity, _>(C::BoardId, viewer))
+});
+
+/// Whether the viewer may see whether a seat on `board` carries clearance: fellow seat holders
+/// only (the register, with its detail, is the `clearance` scope above). Who is cleared for
+/// MARAC is itself sensitive.
+pub fn sees_clearance_flag(viewer: &Viewer, board: Uuid) -> bool {
+    viewer.seats.contains(&board)
+}

@@ -242,16 +242,21 @@ impl AuditQuery {
     }
 }
 
-/// Settles a response's reads of restricted content before it leaves the server: refused
-/// (BAD_USER_INPUT on `X-Access-Purpose`) when a partnership read from requires a purpose and
-/// none was stated; otherwise one audit row per record. Any other error means the content must
-/// be withheld. GraphQL responses, the CSV export and live updates all come through here.
+/// Settles a response's reads before it leaves the server: the content rows read are
+/// classified (restricted by their own marking or a parent's), then refused (BAD_USER_INPUT on
+/// `X-Access-Purpose`) when a partnership read from requires a purpose and none was stated, and
+/// otherwise audited, one row per restricted record. Any other error means the content must be
+/// withheld. GraphQL responses, the CSV export and live updates all come through here.
 pub async fn settle_reads<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
     purpose: Option<&str>,
-    reads: Vec<crate::access::RestrictedRead>,
+    candidates: crate::access::Candidates,
 ) -> ApiResult<()> {
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let reads = candidates.classify(db).await?;
     if reads.is_empty() {
         return Ok(());
     }

@@ -8,12 +8,14 @@
 use crate::config::JwtConfig;
 use crate::error::ApiError;
 use chrono::Utc;
-use entity::enums::MembershipRole;
+use entity::enums::{ClearanceStatus, MembershipRole};
 use entity::{
-    board, board_membership, organisation_partnership, partnership_administrator, person,
+    board, board_membership, clearance, organisation_partnership, partnership_administrator, person,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -281,6 +283,27 @@ pub fn mint(
     )?)
 }
 
+/// The one rule for a seat held on `today`: started (or no start date) and not yet ended. Used by
+/// the viewer, the board's `currentOnly` list and `BoardMembership.current`.
+pub fn current_seat(today: chrono::NaiveDate) -> Condition {
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(board_membership::Column::StartsOn.is_null())
+                .add(board_membership::Column::StartsOn.lte(today)),
+        )
+        .add(
+            Condition::any()
+                .add(board_membership::Column::EndsOn.is_null())
+                .add(board_membership::Column::EndsOn.gte(today)),
+        )
+}
+
+/// Whether `seat` is held on `today` (the same rule as [`current_seat`], for a loaded row).
+pub fn is_current_seat(seat: &board_membership::Model, today: chrono::NaiveDate) -> bool {
+    seat.starts_on.is_none_or(|d| d <= today) && seat.ends_on.is_none_or(|d| d >= today)
+}
+
 /// The caller of one request, with what the database says they may see.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
@@ -289,12 +312,15 @@ pub struct Viewer {
     /// Partnerships whose partnership-level records the caller may see: those their organisation
     /// serves, and those where they hold a current seat.
     pub partnerships: BTreeSet<Uuid>,
-    /// Boards where the caller holds a current seat with restricted clearance.
+    /// Boards where the caller holds a current seat with a clearance in force (approved by a
+    /// second person, unexpired).
     pub cleared_boards: BTreeSet<Uuid>,
     /// Boards where the caller holds a current seat (cleared or not).
     pub seats: BTreeSet<Uuid>,
     /// Boards where the caller is chair, joint chair, vice-chair or secretary.
     pub officer_boards: BTreeSet<Uuid>,
+    /// Boards where the caller is chair, joint chair or vice-chair (who may approve clearance).
+    pub chair_boards: BTreeSet<Uuid>,
     /// Partnerships the caller administers. Grants management and the audit log, never sight
     /// of restricted content.
     pub admin_partnerships: BTreeSet<Uuid>,
@@ -350,25 +376,26 @@ impl Viewer {
         db: &DatabaseConnection,
         person: person::Model,
     ) -> Result<Viewer, ApiError> {
-        let today = Utc::now().date_naive();
-        let current = Condition::all()
-            .add(board_membership::Column::PersonId.eq(person.id))
-            .add(
-                Condition::any()
-                    .add(board_membership::Column::StartsOn.is_null())
-                    .add(board_membership::Column::StartsOn.lte(today)),
-            )
-            .add(
-                Condition::any()
-                    .add(board_membership::Column::EndsOn.is_null())
-                    .add(board_membership::Column::EndsOn.gte(today)),
-            );
-        let seats: Vec<(Uuid, bool, MembershipRole)> = board_membership::Entity::find()
+        let now = Utc::now();
+        // A seat clears its holder only while an approved clearance on it is unexpired: expiry
+        // and revocation take effect on the next request, with no restart and no cache.
+        let in_force = clearance::Entity::find()
+            .select_only()
+            .column(clearance::Column::MembershipId)
+            .filter(clearance::Column::PersonId.eq(person.id))
+            .filter(clearance::Column::Status.eq(ClearanceStatus::Approved))
+            .filter(clearance::Column::ExpiresAt.gt(now))
+            .into_query();
+        let seats: Vec<(Uuid, MembershipRole, bool)> = board_membership::Entity::find()
             .select_only()
             .column(board_membership::Column::BoardId)
-            .column(board_membership::Column::RestrictedClearance)
             .column(board_membership::Column::Role)
-            .filter(current)
+            .column_as(
+                board_membership::Column::Id.in_subquery(in_force),
+                "cleared",
+            )
+            .filter(board_membership::Column::PersonId.eq(person.id))
+            .filter(current_seat(now.date_naive()))
             .into_tuple()
             .all(db)
             .await?;
@@ -406,13 +433,14 @@ impl Viewer {
         viewer.partnerships.extend(served);
         viewer.partnerships.extend(seat_partnerships);
         viewer.admin_partnerships.extend(administered);
-        for (board_id, cleared, role) in seats {
+        for (board_id, role, cleared) in seats {
             viewer.seats.insert(board_id);
             match role {
-                MembershipRole::Chair
-                | MembershipRole::JointChair
-                | MembershipRole::ViceChair
-                | MembershipRole::Secretary => {
+                MembershipRole::Chair | MembershipRole::JointChair | MembershipRole::ViceChair => {
+                    viewer.officer_boards.insert(board_id);
+                    viewer.chair_boards.insert(board_id);
+                }
+                MembershipRole::Secretary => {
                     viewer.officer_boards.insert(board_id);
                 }
                 MembershipRole::Member | MembershipRole::Adviser | MembershipRole::Observer => {}

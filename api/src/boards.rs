@@ -140,6 +140,26 @@ impl Board {
         };
         list(ctx, filter, PageArgs::new(first, after, last, before)).await
     }
+    /// The board's clearance register: who holds clearance for its restricted items, granted by
+    /// whom, when and until when; pending requests; approvals due for review
+    /// (`expiringWithinDays`). Its officers and the partnership's administrators see it all; a
+    /// person sees only their own.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn clearances(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<crate::clearances::ClearanceFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<crate::clearances::Clearance>> {
+        let rc = ctx.req()?;
+        let select =
+            crate::clearances::list_select(rc, Some(self.0.id), None, filter.unwrap_or_default())?;
+        crate::clearances::page(rc, select, PageArgs::new(first, after, last, before)).await
+    }
     /// Seats on this board.
     #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn memberships(
@@ -155,12 +175,7 @@ impl Board {
         let mut select = access::visible::<board_membership::Entity>(&rc.viewer)
             .filter(board_membership::Column::BoardId.eq(self.0.id));
         if current_only.unwrap_or(false) {
-            let today = Utc::now().date_naive();
-            select = select.filter(
-                sea_orm::Condition::any()
-                    .add(board_membership::Column::EndsOn.is_null())
-                    .add(board_membership::Column::EndsOn.gte(today)),
-            );
+            select = select.filter(crate::auth::current_seat(Utc::now().date_naive()));
         }
         connection(
             rc,
@@ -375,17 +390,34 @@ impl BoardMembership {
     }
     /// Whether the seat is held today.
     async fn current(&self) -> bool {
-        let today = Utc::now().date_naive();
-        self.0.starts_on.is_none_or(|d| d <= today) && self.0.ends_on.is_none_or(|d| d >= today)
+        crate::auth::is_current_seat(&self.0, Utc::now().date_naive())
     }
-    /// Whether the seat carries clearance for the board's restricted items. Shown only to people
-    /// who hold a seat on the same board: who is cleared for MARAC is itself sensitive.
+    /// Whether the seat carries a clearance in force (approved by a second person, unexpired)
+    /// for the board's restricted items. Shown only to people who hold a seat on the same board:
+    /// who is cleared for MARAC is itself sensitive.
     async fn restricted_clearance(&self, ctx: &Context<'_>) -> ApiResult<Option<bool>> {
-        let viewer = &ctx.req()?.viewer;
-        Ok(viewer
-            .seats
-            .contains(&self.0.board_id)
-            .then_some(self.0.restricted_clearance))
+        let rc = ctx.req()?;
+        if !access::sees_clearance_flag(&rc.viewer, self.0.board_id) {
+            return Ok(None);
+        }
+        Ok(Some(crate::clearances::in_force(rc, &self.0).await?))
+    }
+    /// The seat's clearances, newest last: the register's keepers, the person and whoever asked
+    /// see them.
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    async fn clearances(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<crate::clearances::Clearance>> {
+        let rc = ctx.req()?;
+        let select =
+            crate::clearances::list_select(rc, Some(self.0.board_id), None, Default::default())?
+                .filter(entity::clearance::Column::MembershipId.eq(self.0.id));
+        crate::clearances::page(rc, select, PageArgs::new(first, after, last, before)).await
     }
     async fn board(&self, ctx: &Context<'_>) -> ApiResult<Option<Board>> {
         Ok(ctx
@@ -465,6 +497,8 @@ pub struct AddMembershipInput {
     pub person_id: ID,
     pub role: MembershipRole,
     pub starts_on: Option<NaiveDate>,
+    /// Also ask for the seat to be cleared: a pending request that takes effect only when a
+    /// second, entitled person approves it (see `approveClearance`).
     #[graphql(default)]
     pub restricted_clearance: bool,
 }
@@ -671,27 +705,30 @@ impl BoardsMutation {
         ctx: &Context<'_>,
         input: AddMembershipInput,
     ) -> ApiResult<BoardMembership> {
-        use sea_orm::{ActiveModelTrait, Set};
+        use sea_orm::ActiveModelTrait;
         let rc = ctx.req()?;
         let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
         let person_id = ids::decode(&input.person_id, Kind::Person, "personId")?;
         let board = board_for_admin(rc, board_id, "addMembership").await?;
         crate::validate::person(rc, person_id, "personId").await?;
-        let txn = crate::startup::begin_write(&rc.db).await?;
         let now = Utc::now();
-        let seat = board_membership::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            board_id: Set(board.id),
-            person_id: Set(person_id),
-            role: Set(input.role.into()),
-            starts_on: Set(input.starts_on),
-            ends_on: Set(None),
-            restricted_clearance: Set(input.restricted_clearance),
-            created_at: Set(now),
-            updated_at: Set(now),
+        let seat = board_membership::Model {
+            id: uuid::Uuid::now_v7(),
+            board_id: board.id,
+            person_id,
+            role: input.role.into(),
+            starts_on: input.starts_on,
+            ends_on: None,
+            created_at: now,
+            updated_at: now,
+        };
+        if input.restricted_clearance {
+            crate::clearances::check_request(rc, &seat, &board, "addMembership").await?;
         }
-        .insert(&txn)
-        .await?;
+        let txn = crate::startup::begin_write(&rc.db).await?;
+        let seat = board_membership::ActiveModel::from(seat)
+            .insert(&txn)
+            .await?;
         crate::audit::allowed(
             &txn,
             rc,
@@ -701,6 +738,10 @@ impl BoardsMutation {
             board.partnership_id,
         )
         .await?;
+        if input.restricted_clearance {
+            crate::clearances::insert_request(&txn, rc, &seat, &board, None, "requestClearance")
+                .await?;
+        }
         txn.commit().await?;
         Ok(BoardMembership(seat))
     }
@@ -739,44 +780,26 @@ impl BoardsMutation {
             board.partnership_id,
         )
         .await?;
+        rc.events.publish_access_in(&txn, seat.person_id).await?;
         txn.commit().await?;
+        rc.events.access_changed(seat.person_id);
         Ok(BoardMembership(updated))
     }
 
-    /// Grants or revokes restricted clearance on a seat; takes effect on the next request.
+    /// Asks for a seat to be cleared (`true`: a pending request, which takes effect only when a
+    /// second, entitled person approves it) or ends its clearance (`false`: withdraws the
+    /// request or revokes the approval, at once).
+    #[graphql(
+        deprecation = "use requestClearance, approveClearance and revokeClearance: a clearance now needs a second person's approval"
+    )]
     async fn set_restricted_clearance(
         &self,
         ctx: &Context<'_>,
         membership_id: ID,
         cleared: bool,
     ) -> ApiResult<BoardMembership> {
-        use sea_orm::{ActiveModelTrait, Set};
-        let rc = ctx.req()?;
-        let (seat, board) =
-            membership_for_admin(rc, &membership_id, "setRestrictedClearance").await?;
-        let txn = crate::startup::begin_write(&rc.db).await?;
-        let updated = board_membership::ActiveModel {
-            id: Set(seat.id),
-            restricted_clearance: Set(cleared),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
-        crate::audit::allowed(
-            &txn,
-            rc,
-            if cleared {
-                "grantClearance"
-            } else {
-                "revokeClearance"
-            },
-            "board_membership",
-            seat.id,
-            board.partnership_id,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(BoardMembership(updated))
+        crate::clearances::set_flag(ctx.req()?, &membership_id, cleared)
+            .await
+            .map(BoardMembership)
     }
 }

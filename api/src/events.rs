@@ -16,10 +16,37 @@ use uuid::Uuid;
 /// PostgreSQL notification channel.
 pub const CHANNEL: &str = "csp_hub_action_changed";
 
-/// Fans action-change events out to this instance's subscribers.
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// An action's progress, RAG or status.
+    Action(Uuid),
+    /// A person's access: a clearance revoked, a seat ended. Their open subscriptions re-check
+    /// at once instead of waiting for the next action event.
+    Access(Uuid),
+}
+
+impl Event {
+    /// The notification payload: `access:<uuid>`, or a bare action id.
+    fn payload(self) -> String {
+        match self {
+            Event::Action(id) => id.to_string(),
+            Event::Access(id) => format!("access:{id}"),
+        }
+    }
+
+    fn parse(payload: &str) -> Option<Event> {
+        match payload.strip_prefix("access:") {
+            Some(person) => person.parse().ok().map(Event::Access),
+            None => payload.parse().ok().map(Event::Action),
+        }
+    }
+}
+
+/// Fans change events out to this instance's subscribers.
 #[derive(Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<Uuid>,
+    sender: broadcast::Sender<Event>,
     postgres: bool,
 }
 
@@ -35,7 +62,7 @@ impl EventBus {
     }
 
     /// A new subscriber's receiver.
-    pub fn subscribe(&self) -> broadcast::Receiver<Uuid> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
     }
 
@@ -45,28 +72,54 @@ impl EventBus {
         txn: &C,
         action: Uuid,
     ) -> Result<(), sea_orm::DbErr> {
+        self.notify_in(txn, Event::Action(action)).await
+    }
+
+    /// Publishes after the commit (SQLite: in-process only).
+    pub fn published(&self, action: Uuid) {
+        self.after_commit(Event::Action(action));
+    }
+
+    /// Like [`publish_in`](Self::publish_in), for a change to a person's access.
+    pub async fn publish_access_in<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        person: Uuid,
+    ) -> Result<(), sea_orm::DbErr> {
+        self.notify_in(txn, Event::Access(person)).await
+    }
+
+    /// Like [`published`](Self::published), for a change to a person's access.
+    pub fn access_changed(&self, person: Uuid) {
+        self.after_commit(Event::Access(person));
+    }
+
+    async fn notify_in<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        event: Event,
+    ) -> Result<(), sea_orm::DbErr> {
         if self.postgres {
             txn.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
                 "SELECT pg_notify($1, $2)",
-                [CHANNEL.into(), action.to_string().into()],
+                [CHANNEL.into(), event.payload().into()],
             ))
             .await?;
         }
         Ok(())
     }
 
-    /// Publishes after the commit (SQLite: in-process only).
-    pub fn published(&self, action: Uuid) {
+    fn after_commit(&self, event: Event) {
         if !self.postgres {
             // No subscribers is not an error.
-            let _ = self.sender.send(action);
+            let _ = self.sender.send(event);
         }
     }
 }
 
 /// Forwards PostgreSQL notifications to the local bus, reconnecting after a failure.
-async fn listen(url: String, sender: broadcast::Sender<Uuid>) {
+async fn listen(url: String, sender: broadcast::Sender<Event>) {
     use sea_orm::sqlx::postgres::PgListener;
     loop {
         match PgListener::connect(&url).await {
@@ -75,8 +128,8 @@ async fn listen(url: String, sender: broadcast::Sender<Uuid>) {
                     tracing::warn!(error = %err, "cannot LISTEN for change events");
                 } else {
                     while let Ok(note) = listener.recv().await {
-                        if let Ok(id) = note.payload().parse::<Uuid>() {
-                            let _ = sender.send(id);
+                        if let Some(event) = Event::parse(note.payload()) {
+                            let _ = sender.send(event);
                         }
                     }
                 }

@@ -6,6 +6,7 @@ use crate::actions::live::ActionsSubscription;
 use crate::actions::writes::ActionsMutation;
 use crate::actions::{Action, ActionUpdate, ActionsQuery};
 use crate::boards::{Board, BoardMembership, BoardsQuery};
+use crate::clearances::{Clearance, ClearancesMutation, ClearancesQuery};
 use crate::context::{CtxExt, RequestContext};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{self, Kind};
@@ -48,6 +49,7 @@ pub enum Node {
     IndicatorReading(IndicatorReading),
     DomesticHomicideReview(Review),
     WrittenUpdateRequest(WrittenUpdateRequest),
+    Clearance(Clearance),
 }
 
 /// Loads one node the caller may see; `None` both for a missing and for an invisible record.
@@ -117,6 +119,10 @@ async fn load_node(rc: &RequestContext, kind: Kind, id: Uuid) -> ApiResult<Optio
             .load::<written_update_request::Entity>(id)
             .await?
             .map(|m| Node::WrittenUpdateRequest(WrittenUpdateRequest(m))),
+        Kind::Clearance => rc
+            .load::<clearance::Entity>(id)
+            .await?
+            .map(|m| Node::Clearance(Clearance(m))),
     })
 }
 
@@ -159,6 +165,7 @@ pub struct QueryRoot(
     NodeQuery,
     PartnersQuery,
     BoardsQuery,
+    ClearancesQuery,
     MeetingsQuery,
     StrategiesQuery,
     ActionsQuery,
@@ -171,6 +178,7 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     crate::boards::BoardsMutation,
+    ClearancesMutation,
     ActionsMutation,
     MeetingsMutation,
     crate::meetings::changes::MeetingChangesMutation,

@@ -27,10 +27,11 @@ pub enum Kind {
     IndicatorReading,
     DomesticHomicideReview,
     WrittenUpdateRequest,
+    Clearance,
 }
 
 impl Kind {
-    const ALL: [Kind; 16] = [
+    const ALL: [Kind; 17] = [
         Kind::Partnership,
         Kind::Organisation,
         Kind::Person,
@@ -47,6 +48,7 @@ impl Kind {
         Kind::IndicatorReading,
         Kind::DomesticHomicideReview,
         Kind::WrittenUpdateRequest,
+        Kind::Clearance,
     ];
 
     /// The GraphQL type name, used as the prefix inside the ID.
@@ -68,6 +70,7 @@ impl Kind {
             Kind::IndicatorReading => "IndicatorReading",
             Kind::DomesticHomicideReview => "DomesticHomicideReview",
             Kind::WrittenUpdateRequest => "WrittenUpdateRequest",
+            Kind::Clearance => "Clearance",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod boards;
+pub mod clearances;
 pub mod cli;
 pub mod config;
 pub mod context;

@@ -165,6 +165,9 @@ impl Loader<LatestUpdate> for Batch {
         for row in rows {
             out.entry(LatestUpdate(row.action_id)).or_insert(row);
         }
+        let latest: Vec<action_update::Model> = out.values().cloned().collect();
+        self.reads
+            .note::<action_update::Entity>(&self.viewer, &latest);
         Ok(out)
     }
 }

@@ -167,7 +167,7 @@ pub fn may_on_review(viewer: &Viewer, permission: ReviewPermission, board: uuid:
 /// What a caller wants to do to a partnership's structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartnershipPermission {
-    /// Create and change boards, add and end seats, grant and revoke clearance.
+    /// Create and change boards, add and end seats. (Clearance has its own table below.)
     ManageStructure,
     /// Read the partnership's audit log.
     ReadAuditLog,
@@ -201,4 +201,129 @@ pub fn may_in_partnership(
         PartnershipStanding::Other
     };
     partnership_permits(standing, permission)
+}
+
+/// What a caller wants to do with a clearance for a board's restricted items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClearancePermission {
+    /// Ask for a seat to be cleared (the request grants nothing by itself).
+    Request,
+    /// Approve a pending request: the second person whose approval makes it take effect.
+    Approve,
+    /// Turn a pending request down (or withdraw one's own).
+    Refuse,
+    /// Renew an approval before it lapses: a new approval, with a new expiry.
+    Renew,
+    /// End an approval at once.
+    Revoke,
+    /// See the board's register: who holds clearance, granted by whom, when, until when.
+    ViewRegister,
+}
+
+/// A caller's relation to a clearance (or, for a request and the register, to its board).
+///
+/// Exactly one applies, by precedence from the top: separation of duties comes first, so the
+/// person a clearance is for, and whoever asked for it, never count as the approver whatever
+/// other standing they hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClearanceStanding {
+    /// The person the clearance is for.
+    Subject,
+    /// The person who asked for this pending request.
+    Requester,
+    /// An administrator of the board's partnership.
+    Administrator,
+    /// Chair, joint chair or vice-chair of the board, holding a clearance in force on it.
+    ClearedChair,
+    /// Another officer of the board (an uncleared chair, a secretary).
+    Officer,
+    /// Anyone else, including members of the board.
+    Other,
+}
+
+fn clearance_permits(standing: ClearanceStanding, permission: ClearancePermission) -> bool {
+    use ClearancePermission as P;
+    use ClearanceStanding as S;
+    match (standing, permission) {
+        // A person may ask to be cleared, withdraw the request and give clearance up; never
+        // approve or renew it.
+        (S::Subject, P::Request) => true,
+        (S::Subject, P::Approve) => false,
+        (S::Subject, P::Refuse) => true,
+        (S::Subject, P::Renew) => false,
+        (S::Subject, P::Revoke) => true,
+        (S::Subject, P::ViewRegister) => false,
+        // Whoever asked may withdraw, but the approval must come from a second person.
+        (S::Requester, P::Request) => false,
+        (S::Requester, P::Approve) => false,
+        (S::Requester, P::Refuse) => true,
+        (S::Requester, P::Renew) => false,
+        (S::Requester, P::Revoke) => false,
+        (S::Requester, P::ViewRegister) => false,
+        (S::Administrator, P::Request) => true,
+        (S::Administrator, P::Approve) => true,
+        (S::Administrator, P::Refuse) => true,
+        (S::Administrator, P::Renew) => true,
+        (S::Administrator, P::Revoke) => true,
+        (S::Administrator, P::ViewRegister) => true,
+        (S::ClearedChair, P::Request) => true,
+        (S::ClearedChair, P::Approve) => true,
+        (S::ClearedChair, P::Refuse) => true,
+        (S::ClearedChair, P::Renew) => true,
+        (S::ClearedChair, P::Revoke) => true,
+        (S::ClearedChair, P::ViewRegister) => true,
+        // An officer without clearance may ask and may see the register, never grant.
+        (S::Officer, P::Request) => true,
+        (S::Officer, P::Approve) => false,
+        (S::Officer, P::Refuse) => false,
+        (S::Officer, P::Renew) => false,
+        (S::Officer, P::Revoke) => false,
+        (S::Officer, P::ViewRegister) => true,
+        (S::Other, P::Request) => false,
+        (S::Other, P::Approve) => false,
+        (S::Other, P::Refuse) => false,
+        (S::Other, P::Renew) => false,
+        (S::Other, P::Revoke) => false,
+        (S::Other, P::ViewRegister) => false,
+    }
+}
+
+/// Whose clearance, on which board, asked for by whom: what a clearance standing depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct ClearanceSubject {
+    pub board: uuid::Uuid,
+    pub partnership: uuid::Uuid,
+    /// The person to be cleared; `None` for board-level questions (the register).
+    pub person: Option<uuid::Uuid>,
+    /// Who asked, while the request is pending.
+    pub requester: Option<uuid::Uuid>,
+}
+
+/// The caller's one standing towards a clearance (see [`ClearanceStanding`] for precedence).
+pub fn clearance_standing(viewer: &Viewer, subject: &ClearanceSubject) -> ClearanceStanding {
+    let Some(me) = viewer.person_id() else {
+        return ClearanceStanding::Other;
+    };
+    if subject.person == Some(me) {
+        ClearanceStanding::Subject
+    } else if subject.requester == Some(me) {
+        ClearanceStanding::Requester
+    } else if viewer.admin_partnerships.contains(&subject.partnership) {
+        ClearanceStanding::Administrator
+    } else if viewer.chair_boards.contains(&subject.board) && viewer.is_cleared_on(subject.board) {
+        ClearanceStanding::ClearedChair
+    } else if viewer.officer_boards.contains(&subject.board) {
+        ClearanceStanding::Officer
+    } else {
+        ClearanceStanding::Other
+    }
+}
+
+/// Whether the caller may do `permission` to the clearance described by `subject`.
+pub fn may_on_clearance(
+    viewer: &Viewer,
+    permission: ClearancePermission,
+    subject: &ClearanceSubject,
+) -> bool {
+    clearance_permits(clearance_standing(viewer, subject), permission)
 }

@@ -311,6 +311,74 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo's clearances, granted as the rules require: asked for by one person and approved by
+/// a second, entitled one (the board's cleared chair, or the partnership's administrator for the
+/// chair's own seat), never by the person cleared. Approval dates are spread over the past year,
+/// so some approvals fall due for review soon. A seat with no possible second person stays a
+/// pending request rather than being granted on one person's word.
+async fn grant_demo_clearances<C: ConnectionTrait>(
+    db: &C,
+    partnership_id: Uuid,
+    seats: &[board_membership::Model],
+    admins: &[Uuid],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use entity::enums::ClearanceStatus;
+    let is_chair = |s: &board_membership::Model| {
+        matches!(
+            s.role,
+            MembershipRole::Chair | MembershipRole::JointChair | MembershipRole::ViceChair
+        )
+    };
+    for (i, seat) in seats.iter().enumerate() {
+        let chair = seats
+            .iter()
+            .find(|c| c.board_id == seat.board_id && is_chair(c) && c.person_id != seat.person_id)
+            .map(|c| c.person_id);
+        let admin = admins.iter().copied().find(|a| *a != seat.person_id);
+        let (requester, approver) = match (chair, admin) {
+            (Some(chair), Some(admin)) => (Some(admin), Some(chair)),
+            (Some(chair), None) => (Some(seat.person_id), Some(chair)),
+            (None, Some(admin)) => (Some(seat.person_id), Some(admin)),
+            (None, None) => (Some(seat.person_id), None),
+        };
+        // Deterministic spread: approved between 2 and 332 days ago.
+        let decided = now - chrono::Duration::days(2 + (i as i64 * 47) % 331);
+        let requested = decided - chrono::Duration::days(3);
+        let approved = approver.is_some();
+        clearance::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            partnership_id: Set(partnership_id),
+            board_id: Set(seat.board_id),
+            membership_id: Set(seat.id),
+            person_id: Set(seat.person_id),
+            status: Set(if approved {
+                ClearanceStatus::Approved
+            } else {
+                ClearanceStatus::Pending
+            }),
+            requested_by_id: Set(requester),
+            requested_at: Set(requested),
+            request_reason: Set(Some(
+                "demo data: seat on the board's case discussion".into(),
+            )),
+            decided_by_id: Set(approver),
+            decided_at: Set(approved.then_some(decided)),
+            decision_note: Set(None),
+            expires_at: Set(approved.then(|| decided + chrono::Months::new(12))),
+            ended_by_id: Set(None),
+            ended_at: Set(None),
+            end_reason: Set(None),
+            renewed_from_id: Set(None),
+            created_at: Set(requested),
+            updated_at: Set(decided),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
 async fn load_one<C: ConnectionTrait>(
     db: &C,
     keys: &mut Keys,
@@ -324,6 +392,7 @@ async fn load_one<C: ConnectionTrait>(
         name: Set(data.partnership.name),
         area: Set(data.partnership.area),
         require_access_purpose: Set(false),
+        clearance_validity_months: Set(12),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -429,7 +498,7 @@ async fn load_one<C: ConnectionTrait>(
         pending = rest;
     }
 
-    for a in data.administrators {
+    for a in &data.administrators {
         partnership_administrator::ActiveModel {
             id: Set(Uuid::now_v7()),
             partnership_id: Set(partnership_id),
@@ -440,21 +509,29 @@ async fn load_one<C: ConnectionTrait>(
         .await?;
     }
 
+    let mut admins = Vec::new();
+    for a in &data.administrators {
+        admins.push(find(&keys.people, "person", &a.person)?);
+    }
+    let mut cleared_seats = Vec::new();
     for m in data.memberships {
-        board_membership::ActiveModel {
+        let seat = board_membership::ActiveModel {
             id: Set(Uuid::now_v7()),
             board_id: Set(find(&keys.boards, "board", &m.board)?),
             person_id: Set(find(&keys.people, "person", &m.person)?),
             role: Set(m.role),
             starts_on: Set(m.from),
             ends_on: Set(m.to),
-            restricted_clearance: Set(m.restricted_clearance),
             created_at: Set(now),
             updated_at: Set(now),
         }
         .insert(db)
         .await?;
+        if m.restricted_clearance {
+            cleared_seats.push(seat);
+        }
     }
+    grant_demo_clearances(db, partnership_id, &cleared_seats, &admins, now).await?;
 
     for m in data.meetings {
         let meeting_id = Uuid::now_v7();

@@ -1,4 +1,5 @@
-//! A person's seat on a board; `restricted_clearance` is what lets them see the board's restricted items.
+//! A person's seat on a board. Sight of the board's restricted items is a separate, governed
+//! grant on the seat: see `clearance`.
 use crate::enums::MembershipRole;
 use sea_orm::entity::prelude::*;
 
@@ -13,7 +14,6 @@ pub struct Model {
     pub starts_on: Option<Date>,
     /// The last day of the seat; `None` while it is held.
     pub ends_on: Option<Date>,
-    pub restricted_clearance: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

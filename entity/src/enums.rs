@@ -113,3 +113,20 @@ string_enum!(
     /// Why an action missed its due date, in the words MARAC minutes use.
     MissedReason { ChangeInCircumstance = "change_in_circumstance", AgencyHasNotUndertaken = "agency_has_not_undertaken" }
 );
+
+string_enum!(
+    /// Where a clearance stands. Only `Approved`, before its expiry and on a current seat, grants
+    /// sight of restricted content.
+    ClearanceStatus {
+        /// Requested; waits for a second, entitled person.
+        Pending = "pending",
+        /// Approved by a second person; in force until `expires_at`.
+        Approved = "approved",
+        /// Turned down, or withdrawn by whoever asked.
+        Refused = "refused",
+        /// Ended before its expiry.
+        Revoked = "revoked",
+        /// Replaced by a renewal (a new approval) before it expired.
+        Renewed = "renewed",
+    }
+);

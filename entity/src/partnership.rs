@@ -13,6 +13,8 @@ pub struct Model {
     pub area: Option<String>,
     /// Restricted reads must state a purpose (`X-Access-Purpose`).
     pub require_access_purpose: bool,
+    /// How long an approved clearance lasts before it must be renewed (default 12).
+    pub clearance_validity_months: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

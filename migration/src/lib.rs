@@ -37,6 +37,7 @@ mod m20261123_000026_create_written_update_request;
 mod m20261123_000027_create_minute_correction;
 mod m20261123_000028_add_meeting_cancelled_reason;
 mod m20261123_000029_add_person_identity_issuer;
+mod m20261201_000030_create_clearance;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000027_create_minute_correction::Migration),
             Box::new(m20261123_000028_add_meeting_cancelled_reason::Migration),
             Box::new(m20261123_000029_add_person_identity_issuer::Migration),
+            Box::new(m20261201_000030_create_clearance::Migration),
         ]
     }
 }

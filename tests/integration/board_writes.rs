@@ -1,5 +1,5 @@
-//! Partnership administrators manage boards, seats and clearances; clearance changes take effect
-//! on the next request.
+//! Partnership administrators manage boards and seats; clearance is a governed grant (see
+//! `clearances.rs`).
 
 use crate::common::TestApp;
 use crate::fixtures::*;
@@ -22,7 +22,7 @@ async fn make_admin(app: &TestApp, w: &World) {
 }
 
 #[tokio::test]
-async fn granting_and_revoking_clearance_takes_effect_on_the_next_request() {
+async fn the_one_step_clearance_switch_only_asks_and_withdraws() {
     let app = TestApp::spawn().await;
     let w = World::build(app.db()).await;
     make_admin(&app, &w).await;
@@ -48,9 +48,25 @@ async fn granting_and_revoking_clearance_takes_effect_on_the_next_request() {
         app.gql(Some(CHAIR), set, vars(true)).await.error_code(),
         "FORBIDDEN"
     );
+    // `true` is now a request: nothing is visible until a second person approves it (see
+    // `clearances.rs` for the approval taking effect on the next request).
     app.gql(Some("admin"), set, vars(true)).await.data();
-    assert!(!app.gql(Some(MEMBER), see, action.clone()).await.data()["node"].is_null());
+    assert!(app.gql(Some(MEMBER), see, action.clone()).await.data()["node"].is_null());
+    let pending = entity::clearance::Entity::find()
+        .filter(entity::clearance::Column::MembershipId.eq(seat.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending.status, entity::enums::ClearanceStatus::Pending);
+    // `false` withdraws it.
     app.gql(Some("admin"), set, vars(false)).await.data();
+    let withdrawn = entity::clearance::Entity::find_by_id(pending.id)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(withdrawn.status, entity::enums::ClearanceStatus::Refused);
     assert!(app.gql(Some(MEMBER), see, action.clone()).await.data()["node"].is_null());
     // The administrator still sees nothing restricted.
     assert!(app.gql(Some("admin"), see, action).await.data()["node"].is_null());

@@ -35,6 +35,7 @@ impl<'a> Builder<'a> {
             name: Set(format!("{slug} CSP")),
             area: Set(None),
             require_access_purpose: Set(false),
+            clearance_validity_months: Set(12),
             created_at: Set(now()),
             updated_at: Set(now()),
         }
@@ -141,7 +142,60 @@ impl<'a> Builder<'a> {
             role: Set(role),
             starts_on: Set(None),
             ends_on: Set(ends_on),
-            restricted_clearance: Set(cleared),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        if cleared {
+            self.clearance(
+                id,
+                ClearanceStatus::Approved,
+                Some(now() + chrono::Duration::days(365)),
+            )
+            .await;
+        }
+        id
+    }
+
+    /// A clearance on a seat, as if requested and decided by people outside the test.
+    pub async fn clearance(
+        &self,
+        seat: Uuid,
+        status: ClearanceStatus,
+        expires_at: Option<chrono::DateTime<Utc>>,
+    ) -> Uuid {
+        use sea_orm::EntityTrait;
+        let s = board_membership::Entity::find_by_id(seat)
+            .one(self.db)
+            .await
+            .unwrap()
+            .expect("seat");
+        let b = board::Entity::find_by_id(s.board_id)
+            .one(self.db)
+            .await
+            .unwrap()
+            .expect("board");
+        let id = Uuid::now_v7();
+        clearance::ActiveModel {
+            id: Set(id),
+            partnership_id: Set(b.partnership_id),
+            board_id: Set(b.id),
+            membership_id: Set(seat),
+            person_id: Set(s.person_id),
+            status: Set(status),
+            requested_by_id: Set(None),
+            requested_at: Set(now()),
+            request_reason: Set(None),
+            decided_by_id: Set(None),
+            decided_at: Set((status != ClearanceStatus::Pending).then(now)),
+            decision_note: Set(None),
+            expires_at: Set(expires_at),
+            ended_by_id: Set(None),
+            ended_at: Set(None),
+            end_reason: Set(None),
+            renewed_from_id: Set(None),
             created_at: Set(now()),
             updated_at: Set(now()),
         }

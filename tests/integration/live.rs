@@ -47,7 +47,7 @@ pub async fn subscribe(app: &TestApp, subject: Option<&str>, board: &str) -> Soc
     socket
 }
 
-async fn next_message(socket: &mut Socket, wait: Duration) -> Option<Value> {
+pub async fn next_message(socket: &mut Socket, wait: Duration) -> Option<Value> {
     loop {
         let message = tokio::time::timeout(wait, socket.next())
             .await

@@ -52,6 +52,11 @@ fn schema_mutations() -> BTreeSet<String> {
 /// Records each row needs, made once; every mutating row gets its own target.
 struct Setup {
     w: World,
+    /// A seat on the strategic board with no clearance, to request one for.
+    unclear_seat: String,
+    /// Clearances on seats of the strategic board, one per row: pending (approve, refuse) and
+    /// approved (renew, revoke).
+    clearances: Vec<String>,
     meetings: Vec<String>,
     items: Vec<String>,
     actions: Vec<String>,
@@ -143,7 +148,30 @@ async fn setup(app: &TestApp) -> Setup {
     .await
     .unwrap()
     .id;
+    // Seats on the strategic board, where CHAIR is an officer without clearance (may see the
+    // register, may not grant).
+    let mut seats = Vec::new();
+    for n in 0..5 {
+        let holder = b.person(w.police, &format!("matrix-seat-{n}")).await;
+        seats.push(b.seat(w.strategic_board, holder, false, None).await);
+    }
+    use entity::enums::ClearanceStatus;
+    let in_a_year = Some(Utc::now() + Duration::days(365));
+    let mut clearances = Vec::new();
+    for (seat, status, expires) in [
+        (seats[1], ClearanceStatus::Pending, None),
+        (seats[2], ClearanceStatus::Pending, None),
+        (seats[3], ClearanceStatus::Approved, in_a_year),
+        (seats[4], ClearanceStatus::Approved, in_a_year),
+    ] {
+        clearances.push(gid(
+            Kind::Clearance,
+            b.clearance(seat, status, expires).await,
+        ));
+    }
     Setup {
+        unclear_seat: gid(Kind::BoardMembership, seats[0]),
+        clearances,
         meetings,
         items,
         actions,
@@ -192,8 +220,52 @@ fn rows(s: &Setup) -> Vec<Row> {
             query: "mutation($m: ID!) { setRestrictedClearance(membershipId: $m, cleared: true) { id } }",
             vars: json!({ "m": s.seat }),
             allowed: ADMIN,
-            forbidden: Some(MEMBER),
+            // Not MEMBER: it is their own seat, and a person may ask to be cleared.
+            forbidden: Some(PARTNER),
             hidden: Some(OUTSIDER),
+        },
+        Row {
+            mutation: "requestClearance",
+            query: "mutation($m: ID!) { requestClearance(membershipId: $m, reason: \"Joins case discussion\") { id } }",
+            vars: json!({ "m": s.unclear_seat }),
+            allowed: CHAIR,
+            forbidden: Some(PARTNER),
+            // The board is public: everyone sees its seats (`setRestrictedClearance` covers a
+            // hidden seat through the same service function).
+            hidden: None,
+        },
+        Row {
+            mutation: "approveClearance",
+            query: "mutation($c: ID!) { approveClearance(clearanceId: $c) { id } }",
+            vars: json!({ "c": s.clearances[0] }),
+            allowed: ADMIN,
+            // The board's chair, not cleared there: may see the register, never grant.
+            forbidden: Some(CHAIR),
+            hidden: Some(PARTNER),
+        },
+        Row {
+            mutation: "refuseClearance",
+            query: "mutation($c: ID!) { refuseClearance(clearanceId: $c, reason: \"Not needed\") { id } }",
+            vars: json!({ "c": s.clearances[1] }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: Some(PARTNER),
+        },
+        Row {
+            mutation: "renewClearance",
+            query: "mutation($c: ID!) { renewClearance(clearanceId: $c) { id } }",
+            vars: json!({ "c": s.clearances[2] }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: Some(PARTNER),
+        },
+        Row {
+            mutation: "revokeClearance",
+            query: "mutation($c: ID!) { revokeClearance(clearanceId: $c, reason: \"Left the panel\") { id } }",
+            vars: json!({ "c": s.clearances[3] }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: Some(PARTNER),
         },
         Row {
             mutation: "endMembership",
@@ -368,7 +440,6 @@ fn rows(s: &Setup) -> Vec<Row> {
             query: r#"mutation($b: ID!) { createDomesticHomicideReview(input: { boardId: $b, pseudonym: "Matrix", notifiedOn: "2026-01-05" }) { id } }"#,
             vars: json!({ "b": marac }),
             allowed: CLEARED,
-            // Not MEMBER: an earlier row granted them clearance.
             forbidden: Some(PARTNER),
             hidden: Some(OUTSIDER),
         },
@@ -400,6 +471,11 @@ fn every_mutation_in_the_schema_has_a_row() {
         "updateBoard",
         "addMembership",
         "setRestrictedClearance",
+        "requestClearance",
+        "approveClearance",
+        "refuseClearance",
+        "renewClearance",
+        "revokeClearance",
         "endMembership",
         "updateActionProgress",
         "completeAction",
