@@ -5,6 +5,10 @@
 //! `ActionFilter` with global IDs: `partnershipId`, `boardId`, `priorityId`, `reviewId`,
 //! `leadOrganisationId`, `leadPersonId`, `rag` and `status` (comma-separated), `dueBefore`,
 //! `dueAfter`, `overdue`, `search`.
+//!
+//! The file is meant to be opened in a spreadsheet, which runs any cell that starts like a formula:
+//! every user-entered text cell goes through [`text_cell`] (OWASP's CSV-injection advice), and
+//! every cell is quoted. GraphQL returns the same text unchanged; only this file is neutralised.
 
 use crate::access::ReadLog;
 use crate::actions::ActionFilter;
@@ -20,11 +24,27 @@ use chrono::NaiveDate;
 use entity::{action, action_update, board, organisation, person};
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Most rows one export returns; narrow the filter for more.
 pub const MAX_EXPORT_ROWS: u64 = 10_000;
+
+/// First characters that make Excel, LibreOffice Calc or Google Sheets read a cell as a formula
+/// (OWASP's CSV-injection list): `=`, `+`, `-`, `@`, tab and carriage return.
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A user-entered text cell as written to the file: one that would start a formula gets a leading
+/// `'`, which spreadsheets take as "this is text" (and do not show). Quotes, separators and line
+/// breaks inside the value are left to the `csv` writer's quoting.
+fn text_cell(value: &str) -> Cow<'_, str> {
+    if value.starts_with(FORMULA_TRIGGERS) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
 
 /// The query string.
 #[derive(Deserialize, Default)]
@@ -186,7 +206,11 @@ async fn render(
     {
         latest.entry(u.action_id).or_insert(u);
     }
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // Every cell quoted: a spreadsheet whose list separator is not a comma (`;` in much of Europe)
+    // would otherwise split an unquoted cell such as `a;=1+1` and run the second half.
+    let mut out = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
     let internal = |e: csv::Error| {
         tracing::error!(error = %e, "csv");
         ApiError::Internal
@@ -207,14 +231,16 @@ async fn render(
     ])
     .map_err(internal)?;
     let name = |map: &HashMap<Uuid, String>, id: Option<Uuid>| {
-        id.and_then(|i| map.get(&i).cloned()).unwrap_or_default()
+        id.and_then(|i| map.get(&i))
+            .map(|n| text_cell(n).into_owned())
+            .unwrap_or_default()
     };
     for a in &rows {
         let update = latest.get(&a.id);
         let marking: crate::types::SecurityMarking = a.visibility.into();
         out.write_record([
             crate::ids::encode(crate::ids::Kind::Action, a.id).to_string(),
-            a.title.clone(),
+            text_cell(&a.title).into_owned(),
             name(&boards, a.board_id),
             name(&people, a.lead_person_id),
             name(&orgs, a.lead_organisation_id),
@@ -224,8 +250,13 @@ async fn render(
                 .map(|r| format!("{r:?}").to_uppercase())
                 .unwrap_or_default(),
             a.percent_complete.to_string(),
-            update.and_then(|u| u.period.clone()).unwrap_or_default(),
-            update.map(|u| u.narrative.clone()).unwrap_or_default(),
+            update
+                .and_then(|u| u.period.as_deref())
+                .map(|p| text_cell(p).into_owned())
+                .unwrap_or_default(),
+            update
+                .map(|u| text_cell(&u.narrative).into_owned())
+                .unwrap_or_default(),
             match marking {
                 crate::types::SecurityMarking::Official => "OFFICIAL".to_string(),
                 crate::types::SecurityMarking::OfficialSensitive => {
