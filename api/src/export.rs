@@ -6,6 +6,10 @@
 //! `leadOrganisationId`, `leadPersonId`, `rag` and `status` (comma-separated), `dueBefore`,
 //! `dueAfter`, `overdue`, `search`.
 //!
+//! An export spends from the caller's rate budget, the one GraphQL spends from, in proportion
+//! to the rows it returns (see [`EXPORT_COST_PER_ROW`]); over budget it is 429 with
+//! `Retry-After` and code RATE_LIMITED, as GraphQL is.
+//!
 //! The file is meant to be opened in a spreadsheet, which runs any cell that starts like a formula:
 //! every user-entered text cell goes through [`text_cell`] (OWASP's CSV-injection advice), and
 //! every cell is quoted. GraphQL returns the same text unchanged; only this file is neutralised.
@@ -13,16 +17,16 @@
 use crate::access::ReadLog;
 use crate::actions::ActionFilter;
 use crate::error::{ApiError, ApiResult};
-use crate::http::Caller;
+use crate::http::{error_response, rate_headers, rate_limited, Caller, Peer};
 use crate::startup::AppState;
 use crate::types::{ActionStatus, Rag};
 use async_graphql::ID;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use entity::{action, action_update, board, organisation, person};
-use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -30,6 +34,27 @@ use uuid::Uuid;
 
 /// Most rows one export returns; narrow the filter for more.
 pub const MAX_EXPORT_ROWS: u64 = 10_000;
+
+/// What one exported row costs from the caller's rate budget: what GraphQL charges for one row of
+/// the same columns, `edges { node { id title board { name } leadPerson { name }
+/// leadOrganisation { name } dueDate status rag percentComplete latestUpdate { period narrative }
+/// classification } }` (1 per field: edges, node, 7 scalars, 3 × an object and its name, the
+/// latest update and its 2 fields = 18). So a file costs what the same rows cost over GraphQL,
+/// and neither transport is a cheaper way round the other's limit.
+pub const EXPORT_COST_PER_ROW: u32 = 18;
+
+/// What an export costs on top of its rows, as the connection field itself does in GraphQL: an
+/// empty export is not free.
+pub const EXPORT_BASE_COST: u32 = 1;
+
+/// The rate cost of an export of `rows` rows (a cost over the whole budget takes the whole
+/// budget; see [`crate::limits::RateLimits::spend`]).
+fn export_cost(rows: u64) -> u32 {
+    u32::try_from(rows)
+        .unwrap_or(u32::MAX)
+        .saturating_mul(EXPORT_COST_PER_ROW)
+        .saturating_add(EXPORT_BASE_COST)
+}
 
 /// First characters that make Excel, LibreOffice Calc or Google Sheets read a cell as a formula
 /// (OWASP's CSV-injection list): `=`, `+`, `-`, `@`, tab and carriage return.
@@ -117,20 +142,51 @@ impl ExportParams {
     }
 }
 
+/// Why an export was not sent.
+enum Refusal {
+    Api(ApiError),
+    RateLimited(crate::limits::RateLimited),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(err: ApiError) -> Self {
+        Refusal::Api(err)
+    }
+}
+
+impl From<sea_orm::DbErr> for Refusal {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Refusal::Api(err.into())
+    }
+}
+
 /// `GET /export/actions.csv`
+///
+/// The rows are counted first and their cost spent before they are read, so a caller over budget
+/// gets the 429 for the price of one count (as GraphQL's cost is known before execution).
 pub async fn actions_csv(
     State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
     caller: Caller,
     params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Caller(viewer, purpose) = caller;
+    let client = crate::http::client_address(&state, &headers, peer);
+    let mut rate = None;
     let result = async {
         let Query(params) = params.map_err(|e| ApiError::BadInput {
             message: e.body_text(),
             field: None,
         })?;
         let filter = params.into_filter()?;
-        let rows = crate::actions::filtered(&viewer, &filter)?
+        let select = crate::actions::filtered(&viewer, &filter)?;
+        let count = select.clone().count(&state.db).await?.min(MAX_EXPORT_ROWS);
+        rate = state
+            .rates
+            .spend(viewer.person_id(), client, export_cost(count))
+            .map_err(Refusal::RateLimited)?;
+        let rows = select
             .order_by_asc(action::Column::DueDate)
             .order_by_asc(action::Column::Id)
             .limit(MAX_EXPORT_ROWS)
@@ -139,10 +195,10 @@ pub async fn actions_csv(
         let reads = ReadLog::default();
         reads.note::<action::Entity>(&viewer, &rows);
         crate::audit::settle_reads(&state.db, &viewer, purpose.as_deref(), reads.drain()).await?;
-        render(&state.db, &viewer, rows).await
+        Ok::<_, Refusal>(render(&state.db, &viewer, rows).await?)
     }
     .await;
-    match result {
+    let mut response = match result {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -150,20 +206,26 @@ pub async fn actions_csv(
                     header::CONTENT_DISPOSITION,
                     "attachment; filename=\"actions.csv\"",
                 ),
+                // Answers depend on who asks, as GraphQL's do.
+                (header::CACHE_CONTROL, "no-store, private"),
             ],
             body,
         )
             .into_response(),
-        Err(err) => {
+        Err(Refusal::RateLimited(refused)) => return rate_limited(refused),
+        Err(Refusal::Api(err)) => {
             let status = match err {
                 ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
                 ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::BAD_REQUEST,
             };
-            let body = serde_json::json!({ "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }] });
-            (status, axum::Json(body)).into_response()
+            error_response(status, err)
         }
+    };
+    if let Some(rate) = rate {
+        rate_headers(response.headers_mut(), rate);
     }
+    response
 }
 
 /// Names for the ids in the rows, read through `access` like every other read (one statement

@@ -129,6 +129,28 @@ fn coded_response(status: StatusCode, code: &str, message: &str) -> Response {
     response
 }
 
+/// 429 for a request the caller's budget cannot afford: the body, code and `Retry-After` of
+/// GraphQL's 429, for transports outside GraphQL (the CSV export).
+pub(crate) fn rate_limited(refused: crate::limits::RateLimited) -> Response {
+    let body = serde_json::json!({
+        "errors": [{
+            "message": refused.message(),
+            "extensions": { "code": "RATE_LIMITED", "retryAfter": refused.retry_after }
+        }]
+    });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(refused.retry_after));
+    response
+}
+
+/// `RateLimit-Limit` and `RateLimit-Remaining`: the caller's budget after this request.
+pub(crate) fn rate_headers(headers: &mut HeaderMap, rate: crate::limits::RateState) {
+    headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
+    headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining));
+}
+
 /// 401 with a GraphQL-shaped body: a bad token never falls back to the public view.
 fn unauthenticated(err: ApiError) -> Response {
     let mut response = error_response(StatusCode::UNAUTHORIZED, err);
@@ -186,7 +208,7 @@ fn negotiate(headers: &HeaderMap) -> Option<Media> {
 }
 
 /// The client address: the socket peer, or the last `X-Forwarded-For` hop when configured.
-fn client_address(
+pub(crate) fn client_address(
     state: &AppState,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
@@ -353,8 +375,7 @@ fn respond(
         headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
     if let Some(rate) = rate {
-        headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
-        headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining));
+        rate_headers(headers, rate);
     }
     for (name, value) in response.http_headers.iter() {
         headers.insert(name.clone(), value.clone());

@@ -159,3 +159,97 @@ async fn cells_a_spreadsheet_would_run_are_neutralised_in_the_export_only() {
         assert_eq!(node["board"]["name"], "=SUM(A1:A9)");
     }
 }
+
+/// The GraphQL twin of one export row: what the export charges per row is what GraphQL charges
+/// for this selection.
+const EXPORT_AS_GRAPHQL: &str = "query($p: ID!, $n: Int!) { actions(first: $n, filter: { partnershipId: $p }) { edges { node { id title board { name } leadPerson { name } leadOrganisation { name } dueDate status rag percentComplete latestUpdate { period narrative } classification } } } }";
+
+/// Sends an export as `subject`.
+async fn export_response(app: &TestApp, subject: &str, query: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}/export/actions.csv?{query}", app.base()))
+        .bearer_auth(app.token(subject))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn remaining(headers: &reqwest::header::HeaderMap) -> u32 {
+    headers["ratelimit-remaining"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_export_spends_the_callers_budget_by_the_rows_it_returns() {
+    let app = TestApp::with_config(|c| c.limits.rate_per_minute = 10_000).await;
+    let w = World::build(app.db()).await;
+    let p = format!("partnershipId={}", gid(Kind::Partnership, w.partnership));
+
+    // Five rows, then one row: each export reports the budget left, and more rows cost more.
+    let many = export_response(&app, CLEARED, &p).await;
+    assert_eq!(many.status(), 200);
+    assert_eq!(many.headers()["ratelimit-limit"], "10000");
+    let after_many = remaining(many.headers());
+    assert_eq!(many.text().await.unwrap().lines().count(), 6);
+    let few = export_response(&app, CLEARED, &format!("{p}&rag=GREEN")).await;
+    assert_eq!(few.status(), 200);
+    let after_few = remaining(few.headers());
+    assert_eq!(few.text().await.unwrap().lines().count(), 2);
+    let cost_many = 10_000 - after_many;
+    let cost_few = after_many.saturating_sub(after_few);
+    assert!(cost_many > cost_few, "{cost_many} vs {cost_few}");
+
+    // Five rows cost what GraphQL charges for five rows of the same columns (give or take what
+    // the budget refilled between requests).
+    let reply = app
+        .client
+        .post(&app.url)
+        .bearer_auth(app.token(MEMBER))
+        .json(&json!({ "query": EXPORT_AS_GRAPHQL, "variables": { "p": gid(Kind::Partnership, w.partnership), "n": 5 } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let graphql_cost = 10_000 - remaining(reply.headers());
+    assert!(
+        graphql_cost.abs_diff(cost_many) <= 3,
+        "export {cost_many}, GraphQL {graphql_cost}"
+    );
+}
+
+#[tokio::test]
+async fn the_export_and_graphql_share_one_budget_and_both_answer_429_when_it_is_spent() {
+    let app = TestApp::with_config(|c| c.limits.rate_per_minute = 120).await;
+    let w = World::build(app.db()).await;
+    let p = format!("partnershipId={}", gid(Kind::Partnership, w.partnership));
+    // Five rows cost 1 + 5 × 18 = 91 of 120.
+    assert_eq!(export_response(&app, CLEARED, &p).await.status(), 200);
+    // GraphQL is now refused (this query costs 1 + 10 × 3 = 31), and so is the next export.
+    let reply = app
+        .gql(
+            Some(CLEARED),
+            "{ boards(first: 10) { edges { node { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 429, "{}", reply.body);
+    let over = export_response(&app, CLEARED, &p).await;
+    assert_eq!(over.status(), 429);
+    let wait: u64 = over.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body: serde_json::Value = over.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{body}"
+    );
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], wait);
+    // Someone else's budget is untouched.
+    assert_eq!(export_response(&app, MEMBER, &p).await.status(), 200);
+}
