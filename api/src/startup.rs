@@ -264,6 +264,9 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::metrics::render))
+        .layer(axum::middleware::from_fn(
+            crate::http::refuse_oversized_authorization,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             config.limits.max_body_bytes,
         ))
