@@ -4,6 +4,8 @@
 //!   [`crate::pagination::page_cost`]) are async-graphql's own validation rules; [`Gate`] only
 //!   gives their refusals the LIMIT_EXCEEDED code and the name of the limit.
 //! - Document size, aliases and root fields are counted here on the parsed document.
+//! - The specification's "Directives Are Unique Per Location" rule is checked here too
+//!   ([`directives_unique`]): async-graphql's own check never looks at `__typename`.
 //! - The rate limit spends the validated cost from a per-caller budget (signed-in callers by
 //!   person, anonymous ones by client address) with `governor`'s keyed GCRA limiter. The CSV
 //!   export spends from the same [`RateLimits`] (see `crate::export::EXPORT_COST_PER_ROW`).
@@ -17,7 +19,7 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
 };
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+    Directive, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult, Variables};
 use governor::clock::{Clock, DefaultClock};
@@ -204,6 +206,74 @@ fn operation<'a>(
     }
 }
 
+/// The GraphQL specification's "Directives Are Unique Per Location" validation rule, over the
+/// whole document (every operation and fragment, used or not, as validation does): a directive
+/// the schema does not declare `repeatable` (`@skip`, `@include` and every other one we have)
+/// appears at most once on an operation, variable definition, field, fragment spread, inline
+/// fragment or fragment definition.
+///
+/// async-graphql has this rule, but its validator never visits `__typename` fields, so
+/// `{ __typename @skip(if: false) @skip(if: false) … }` passed with any number of repeats. This
+/// walk visits each definition once (spreads are not followed) and runs after parsing, whose
+/// recursion limit bounds its depth.
+fn directives_unique(
+    doc: &ExecutableDocument,
+    registry: &async_graphql::registry::Registry,
+) -> ServerResult<()> {
+    let check = |directives: &[Positioned<Directive>]| -> ServerResult<()> {
+        let mut seen = std::collections::HashSet::new();
+        for directive in directives {
+            let name = directive.node.name.node.as_str();
+            let repeatable = registry
+                .directives
+                .get(name)
+                .is_some_and(|d| d.is_repeatable);
+            if !repeatable && !seen.insert(name) {
+                let mut err = ServerError::new(
+                    format!("The directive \"@{name}\" can only be used once at this location."),
+                    Some(directive.pos),
+                );
+                let mut ext = async_graphql::ErrorExtensionValues::default();
+                ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+                err.extensions = Some(ext);
+                return Err(err);
+            }
+        }
+        Ok(())
+    };
+    fn walk(
+        set: &SelectionSet,
+        check: &dyn Fn(&[Positioned<Directive>]) -> ServerResult<()>,
+    ) -> ServerResult<()> {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(f) => {
+                    check(&f.node.directives)?;
+                    walk(&f.node.selection_set.node, check)?;
+                }
+                Selection::FragmentSpread(spread) => check(&spread.node.directives)?,
+                Selection::InlineFragment(f) => {
+                    check(&f.node.directives)?;
+                    walk(&f.node.selection_set.node, check)?;
+                }
+            }
+        }
+        Ok(())
+    }
+    for (_, op) in doc.operations.iter() {
+        check(&op.node.directives)?;
+        for variable in &op.node.variable_definitions {
+            check(&variable.node.directives)?;
+        }
+        walk(&op.node.selection_set.node, &check)?;
+    }
+    for fragment in doc.fragments.values() {
+        check(&fragment.node.directives)?;
+        walk(&fragment.node.selection_set.node, &check)?;
+    }
+    Ok(())
+}
+
 /// Nesting beyond which counting stops and the operation is refused (validation would refuse
 /// it anyway; this keeps the count itself cheap on a hostile document).
 const MAX_COUNT_NESTING: usize = 64;
@@ -378,6 +448,7 @@ impl Extension for GateExtension {
             return Err(document_too_large(query.len(), limits.max_document_bytes));
         }
         let doc = next.run(ctx, query, variables).await?;
+        directives_unique(&doc, &ctx.schema_env.registry)?;
         let name = self.operation_name.lock().ok().and_then(|n| n.clone());
         let Some(op) = operation(&doc, name.as_deref()) else {
             // Let validation report the missing or ambiguous operation.
