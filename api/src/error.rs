@@ -3,7 +3,8 @@
 //! Every error a client sees is an [`ApiError`] and carries a stable `extensions.code`
 //! (BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, INTERNAL,
 //! SERVICE_UNAVAILABLE; and from the HTTP layer and limits: LIMIT_EXCEEDED, RATE_LIMITED,
-//! METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, BAD_REQUEST). Rules:
+//! METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, BAD_REQUEST,
+//! REQUEST_HEADER_TOO_LARGE). Rules:
 //! - a record the caller may not see is NOT_FOUND, word for word the same as a record that does not
 //!   exist: messages never carry a title, a count or anything else read from a hidden row;
 //! - FORBIDDEN means "you can see it but may not do this to it";

@@ -5,26 +5,71 @@
 //! `ActionFilter` with global IDs: `partnershipId`, `boardId`, `priorityId`, `reviewId`,
 //! `leadOrganisationId`, `leadPersonId`, `rag` and `status` (comma-separated), `dueBefore`,
 //! `dueAfter`, `overdue`, `search`.
+//!
+//! An export spends from the caller's rate budget, the one GraphQL spends from, in proportion
+//! to the rows it returns (see [`EXPORT_COST_PER_ROW`]); over budget it is 429 with
+//! `Retry-After` and code RATE_LIMITED, as GraphQL is.
+//!
+//! The file is meant to be opened in a spreadsheet, which runs any cell that starts like a formula:
+//! every user-entered text cell goes through [`text_cell`] (OWASP's CSV-injection advice), and
+//! every cell is quoted. GraphQL returns the same text unchanged; only this file is neutralised.
 
 use crate::access::ReadLog;
 use crate::actions::ActionFilter;
 use crate::error::{ApiError, ApiResult};
-use crate::http::Caller;
+use crate::http::{error_response, rate_headers, rate_limited, Caller, Peer};
 use crate::startup::AppState;
 use crate::types::{ActionStatus, Rag};
 use async_graphql::ID;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use entity::{action, action_update, board, organisation, person};
-use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Most rows one export returns; narrow the filter for more.
 pub const MAX_EXPORT_ROWS: u64 = 10_000;
+
+/// What one exported row costs from the caller's rate budget: what GraphQL charges for one row of
+/// the same columns, `edges { node { id title board { name } leadPerson { name }
+/// leadOrganisation { name } dueDate status rag percentComplete latestUpdate { period narrative }
+/// classification } }` (1 per field: edges, node, 7 scalars, 3 × an object and its name, the
+/// latest update and its 2 fields = 18). So a file costs what the same rows cost over GraphQL,
+/// and neither transport is a cheaper way round the other's limit.
+pub const EXPORT_COST_PER_ROW: u32 = 18;
+
+/// What an export costs on top of its rows, as the connection field itself does in GraphQL: an
+/// empty export is not free.
+pub const EXPORT_BASE_COST: u32 = 1;
+
+/// The rate cost of an export of `rows` rows (a cost over the whole budget takes the whole
+/// budget; see [`crate::limits::RateLimits::spend`]).
+fn export_cost(rows: u64) -> u32 {
+    u32::try_from(rows)
+        .unwrap_or(u32::MAX)
+        .saturating_mul(EXPORT_COST_PER_ROW)
+        .saturating_add(EXPORT_BASE_COST)
+}
+
+/// First characters that make Excel, LibreOffice Calc or Google Sheets read a cell as a formula
+/// (OWASP's CSV-injection list): `=`, `+`, `-`, `@`, tab and carriage return.
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A user-entered text cell as written to the file: one that would start a formula gets a leading
+/// `'`, which spreadsheets take as "this is text" (and do not show). Quotes, separators and line
+/// breaks inside the value are left to the `csv` writer's quoting.
+fn text_cell(value: &str) -> Cow<'_, str> {
+    if value.starts_with(FORMULA_TRIGGERS) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
 
 /// The query string.
 #[derive(Deserialize, Default)]
@@ -97,20 +142,51 @@ impl ExportParams {
     }
 }
 
+/// Why an export was not sent.
+enum Refusal {
+    Api(ApiError),
+    RateLimited(crate::limits::RateLimited),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(err: ApiError) -> Self {
+        Refusal::Api(err)
+    }
+}
+
+impl From<sea_orm::DbErr> for Refusal {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Refusal::Api(err.into())
+    }
+}
+
 /// `GET /export/actions.csv`
+///
+/// The rows are counted first and their cost spent before they are read, so a caller over budget
+/// gets the 429 for the price of one count (as GraphQL's cost is known before execution).
 pub async fn actions_csv(
     State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
     caller: Caller,
     params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Caller(viewer, purpose) = caller;
+    let client = crate::http::client_address(&state, &headers, peer);
+    let mut rate = None;
     let result = async {
         let Query(params) = params.map_err(|e| ApiError::BadInput {
             message: e.body_text(),
             field: None,
         })?;
         let filter = params.into_filter()?;
-        let rows = crate::actions::filtered(&viewer, &filter)?
+        let select = crate::actions::filtered(&viewer, &filter)?;
+        let count = select.clone().count(&state.db).await?.min(MAX_EXPORT_ROWS);
+        rate = state
+            .rates
+            .spend(viewer.person_id(), client, export_cost(count))
+            .map_err(Refusal::RateLimited)?;
+        let rows = select
             .order_by_asc(action::Column::DueDate)
             .order_by_asc(action::Column::Id)
             .limit(MAX_EXPORT_ROWS)
@@ -119,10 +195,10 @@ pub async fn actions_csv(
         let reads = ReadLog::default();
         reads.note::<action::Entity>(&viewer, &rows);
         crate::audit::settle_reads(&state.db, &viewer, purpose.as_deref(), reads.drain()).await?;
-        render(&state.db, &viewer, rows).await
+        Ok::<_, Refusal>(render(&state.db, &viewer, rows).await?)
     }
     .await;
-    match result {
+    let mut response = match result {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -130,20 +206,26 @@ pub async fn actions_csv(
                     header::CONTENT_DISPOSITION,
                     "attachment; filename=\"actions.csv\"",
                 ),
+                // Answers depend on who asks, as GraphQL's do.
+                (header::CACHE_CONTROL, "no-store, private"),
             ],
             body,
         )
             .into_response(),
-        Err(err) => {
+        Err(Refusal::RateLimited(refused)) => return rate_limited(refused),
+        Err(Refusal::Api(err)) => {
             let status = match err {
                 ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
                 ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::BAD_REQUEST,
             };
-            let body = serde_json::json!({ "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }] });
-            (status, axum::Json(body)).into_response()
+            error_response(status, err)
         }
+    };
+    if let Some(rate) = rate {
+        rate_headers(response.headers_mut(), rate);
     }
+    response
 }
 
 /// Names for the ids in the rows, read through `access` like every other read (one statement
@@ -186,7 +268,11 @@ async fn render(
     {
         latest.entry(u.action_id).or_insert(u);
     }
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // Every cell quoted: a spreadsheet whose list separator is not a comma (`;` in much of Europe)
+    // would otherwise split an unquoted cell such as `a;=1+1` and run the second half.
+    let mut out = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
     let internal = |e: csv::Error| {
         tracing::error!(error = %e, "csv");
         ApiError::Internal
@@ -207,14 +293,16 @@ async fn render(
     ])
     .map_err(internal)?;
     let name = |map: &HashMap<Uuid, String>, id: Option<Uuid>| {
-        id.and_then(|i| map.get(&i).cloned()).unwrap_or_default()
+        id.and_then(|i| map.get(&i))
+            .map(|n| text_cell(n).into_owned())
+            .unwrap_or_default()
     };
     for a in &rows {
         let update = latest.get(&a.id);
         let marking: crate::types::SecurityMarking = a.visibility.into();
         out.write_record([
             crate::ids::encode(crate::ids::Kind::Action, a.id).to_string(),
-            a.title.clone(),
+            text_cell(&a.title).into_owned(),
             name(&boards, a.board_id),
             name(&people, a.lead_person_id),
             name(&orgs, a.lead_organisation_id),
@@ -224,8 +312,13 @@ async fn render(
                 .map(|r| format!("{r:?}").to_uppercase())
                 .unwrap_or_default(),
             a.percent_complete.to_string(),
-            update.and_then(|u| u.period.clone()).unwrap_or_default(),
-            update.map(|u| u.narrative.clone()).unwrap_or_default(),
+            update
+                .and_then(|u| u.period.as_deref())
+                .map(|p| text_cell(p).into_owned())
+                .unwrap_or_default(),
+            update
+                .map(|u| text_cell(&u.narrative).into_owned())
+                .unwrap_or_default(),
             match marking {
                 crate::types::SecurityMarking::Official => "OFFICIAL".to_string(),
                 crate::types::SecurityMarking::OfficialSensitive => {

@@ -30,6 +30,14 @@ use std::time::Instant;
 /// Seconds a client is told to wait after a 503.
 const RETRY_AFTER_UNAVAILABLE: u64 = 5;
 
+/// Largest `Authorization` value accepted, in bytes (the header, or the token in a WebSocket's
+/// `connection_init`). Real bearer tokens are one or two KiB; every byte of a token is
+/// base64-decoded, parsed and hashed for its signature before a bad one can be refused, so
+/// without a bound anyone could make the server do that work on hundreds of KiB per request.
+/// 8 KiB is the usual per-header limit of proxies (nginx's default header buffer), so no token
+/// that works behind one is refused here. Over it: 431 before anything is decoded.
+pub const MAX_AUTHORIZATION_BYTES: usize = 8 * 1024;
+
 /// Longest purpose a caller may state.
 pub const MAX_PURPOSE_LEN: usize = 200;
 
@@ -129,6 +137,55 @@ fn coded_response(status: StatusCode, code: &str, message: &str) -> Response {
     response
 }
 
+/// Refuses a request whose `Authorization` header is over [`MAX_AUTHORIZATION_BYTES`] with 431
+/// (Request Header Fields Too Large), on every route, before any handler reads the token: the
+/// GraphQL endpoint, the CSV export and the WebSocket upgrade alike.
+pub async fn refuse_oversized_authorization(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let size: usize = request
+        .headers()
+        .get_all(header::AUTHORIZATION)
+        .iter()
+        .map(|v| v.len())
+        .sum();
+    if size > MAX_AUTHORIZATION_BYTES {
+        return authorization_too_large();
+    }
+    next.run(request).await
+}
+
+fn authorization_too_large() -> Response {
+    coded_response(
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "REQUEST_HEADER_TOO_LARGE",
+        &format!("the Authorization header is over {MAX_AUTHORIZATION_BYTES} bytes"),
+    )
+}
+
+/// 429 for a request the caller's budget cannot afford: the body, code and `Retry-After` of
+/// GraphQL's 429, for transports outside GraphQL (the CSV export).
+pub(crate) fn rate_limited(refused: crate::limits::RateLimited) -> Response {
+    let body = serde_json::json!({
+        "errors": [{
+            "message": refused.message(),
+            "extensions": { "code": "RATE_LIMITED", "retryAfter": refused.retry_after }
+        }]
+    });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(refused.retry_after));
+    response
+}
+
+/// `RateLimit-Limit` and `RateLimit-Remaining`: the caller's budget after this request.
+pub(crate) fn rate_headers(headers: &mut HeaderMap, rate: crate::limits::RateState) {
+    headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
+    headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining));
+}
+
 /// 401 with a GraphQL-shaped body: a bad token never falls back to the public view.
 fn unauthenticated(err: ApiError) -> Response {
     let mut response = error_response(StatusCode::UNAUTHORIZED, err);
@@ -186,7 +243,7 @@ fn negotiate(headers: &HeaderMap) -> Option<Media> {
 }
 
 /// The client address: the socket peer, or the last `X-Forwarded-For` hop when configured.
-fn client_address(
+pub(crate) fn client_address(
     state: &AppState,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
@@ -353,8 +410,7 @@ fn respond(
         headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
     if let Some(rate) = rate {
-        headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
-        headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining));
+        rate_headers(headers, rate);
     }
     for (name, value) in response.http_headers.iter() {
         headers.insert(name.clone(), value.clone());
@@ -553,6 +609,12 @@ pub async fn graphql_ws(
                     };
                     let viewer = match token {
                         None => Viewer::anonymous(),
+                        // As for the header (see `refuse_oversized_authorization`): not decoded.
+                        Some(value) if value.len() > MAX_AUTHORIZATION_BYTES => {
+                            return Err(refuse(&format!(
+                                "Authorization is over {MAX_AUTHORIZATION_BYTES} bytes"
+                            )))
+                        }
                         Some(value) => {
                             let token = value
                                 .strip_prefix("Bearer ")

@@ -4,8 +4,11 @@
 //!   [`crate::pagination::page_cost`]) are async-graphql's own validation rules; [`Gate`] only
 //!   gives their refusals the LIMIT_EXCEEDED code and the name of the limit.
 //! - Document size, aliases and root fields are counted here on the parsed document.
+//! - The specification's "Directives Are Unique Per Location" rule is checked here too
+//!   ([`directives_unique`]): async-graphql's own check never looks at `__typename`.
 //! - The rate limit spends the validated cost from a per-caller budget (signed-in callers by
-//!   person, anonymous ones by client address) with `governor`'s keyed GCRA limiter.
+//!   person, anonymous ones by client address) with `governor`'s keyed GCRA limiter. The CSV
+//!   export spends from the same [`RateLimits`] (see `crate::export::EXPORT_COST_PER_ROW`).
 //! - A mutation over GET is refused (GraphQL over HTTP), and so is a change by a cleared caller
 //!   without a stated purpose where the partnership requires one. Both checks run on the parsed
 //!   document, after automatic persisted queries have supplied it, so a hash cannot bypass them.
@@ -16,7 +19,7 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
 };
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+    Directive, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult, Variables};
 use governor::clock::{Clock, DefaultClock};
@@ -57,8 +60,30 @@ impl RateLimits {
         self.anonymous.retain_recent();
     }
 
-    /// Spends `cost` from the caller's budget.
-    fn spend(&self, key: &Caller, cost: u32) -> Result<RateState, u64> {
+    /// Spends `cost` from the budget of whoever asks: the person when signed in, otherwise the
+    /// client address. `Ok(None)`: there is nobody to charge (an anonymous caller with no known
+    /// address, which only happens off the HTTP path). Every transport that answers a caller
+    /// (GraphQL, the CSV export) spends from this one budget, so one cannot be used to get round
+    /// the other.
+    pub fn spend(
+        &self,
+        person: Option<uuid::Uuid>,
+        client: Option<IpAddr>,
+        cost: u32,
+    ) -> Result<Option<RateState>, RateLimited> {
+        let key = match (person, client) {
+            (Some(person), _) => Caller::Person(person),
+            (None, Some(ip)) => Caller::Address(ip),
+            (None, None) => return Ok(None),
+        };
+        self.spend_key(&key, cost).map(Some).map_err(|retry_after| {
+            metrics::counter!("csp_rate_limited_total").increment(1);
+            RateLimited { cost, retry_after }
+        })
+    }
+
+    /// Spends `cost` from one budget; `Err` holds the seconds until it can be afforded.
+    fn spend_key(&self, key: &Caller, cost: u32) -> Result<RateState, u64> {
         let (limiter, name, limit) = match key {
             Caller::Person(id) => (
                 &self.signed_in,
@@ -95,6 +120,34 @@ impl RateLimits {
 enum Caller {
     Person(uuid::Uuid),
     Address(IpAddr),
+}
+
+/// A refusal for want of budget: answered with HTTP 429, `Retry-After` and code RATE_LIMITED.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimited {
+    /// What the refused request would have cost.
+    pub cost: u32,
+    /// Seconds until the budget can afford it.
+    pub retry_after: u64,
+}
+
+impl RateLimited {
+    /// The message every transport gives.
+    pub fn message(&self) -> String {
+        format!(
+            "rate limit reached: this request costs {}; retry in {} s",
+            self.cost, self.retry_after
+        )
+    }
+
+    /// As a GraphQL error (`extensions.retryAfter` becomes the HTTP `Retry-After`).
+    fn into_server_error(self) -> ServerError {
+        let mut err = coded("RATE_LIMITED", self.message());
+        if let Some(ext) = err.extensions.as_mut() {
+            ext.set("retryAfter", self.retry_after);
+        }
+        err
+    }
 }
 
 /// The budget left after a request, for the `RateLimit-*` response headers.
@@ -151,6 +204,74 @@ fn operation<'a>(
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
         _ => None,
     }
+}
+
+/// The GraphQL specification's "Directives Are Unique Per Location" validation rule, over the
+/// whole document (every operation and fragment, used or not, as validation does): a directive
+/// the schema does not declare `repeatable` (`@skip`, `@include` and every other one we have)
+/// appears at most once on an operation, variable definition, field, fragment spread, inline
+/// fragment or fragment definition.
+///
+/// async-graphql has this rule, but its validator never visits `__typename` fields, so
+/// `{ __typename @skip(if: false) @skip(if: false) … }` passed with any number of repeats. This
+/// walk visits each definition once (spreads are not followed) and runs after parsing, whose
+/// recursion limit bounds its depth.
+fn directives_unique(
+    doc: &ExecutableDocument,
+    registry: &async_graphql::registry::Registry,
+) -> ServerResult<()> {
+    let check = |directives: &[Positioned<Directive>]| -> ServerResult<()> {
+        let mut seen = std::collections::HashSet::new();
+        for directive in directives {
+            let name = directive.node.name.node.as_str();
+            let repeatable = registry
+                .directives
+                .get(name)
+                .is_some_and(|d| d.is_repeatable);
+            if !repeatable && !seen.insert(name) {
+                let mut err = ServerError::new(
+                    format!("The directive \"@{name}\" can only be used once at this location."),
+                    Some(directive.pos),
+                );
+                let mut ext = async_graphql::ErrorExtensionValues::default();
+                ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+                err.extensions = Some(ext);
+                return Err(err);
+            }
+        }
+        Ok(())
+    };
+    fn walk(
+        set: &SelectionSet,
+        check: &dyn Fn(&[Positioned<Directive>]) -> ServerResult<()>,
+    ) -> ServerResult<()> {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(f) => {
+                    check(&f.node.directives)?;
+                    walk(&f.node.selection_set.node, check)?;
+                }
+                Selection::FragmentSpread(spread) => check(&spread.node.directives)?,
+                Selection::InlineFragment(f) => {
+                    check(&f.node.directives)?;
+                    walk(&f.node.selection_set.node, check)?;
+                }
+            }
+        }
+        Ok(())
+    }
+    for (_, op) in doc.operations.iter() {
+        check(&op.node.directives)?;
+        for variable in &op.node.variable_definitions {
+            check(&variable.node.directives)?;
+        }
+        walk(&op.node.selection_set.node, &check)?;
+    }
+    for fragment in doc.fragments.values() {
+        check(&fragment.node.directives)?;
+        walk(&fragment.node.selection_set.node, &check)?;
+    }
+    Ok(())
 }
 
 /// Nesting beyond which counting stops and the operation is refused (validation would refuse
@@ -327,6 +448,7 @@ impl Extension for GateExtension {
             return Err(document_too_large(query.len(), limits.max_document_bytes));
         }
         let doc = next.run(ctx, query, variables).await?;
+        directives_unique(&doc, &ctx.schema_env.registry)?;
         let name = self.operation_name.lock().ok().and_then(|n| n.clone());
         let Some(op) = operation(&doc, name.as_deref()) else {
             // Let validation report the missing or ambiguous operation.
@@ -391,15 +513,10 @@ impl Extension for GateExtension {
         else {
             return Ok(result);
         };
-        let caller = match (rc.viewer.person_id(), http.client) {
-            (Some(person), _) => Caller::Person(person),
-            (None, Some(ip)) => Caller::Address(ip),
-            (None, None) => return Ok(result),
-        };
         let cost = u32::try_from(result.complexity).unwrap_or(u32::MAX);
-        match self.rates.spend(&caller, cost) {
+        match self.rates.spend(rc.viewer.person_id(), http.client, cost) {
             Ok(state) => {
-                if let Ok(mut slot) = http.rate.lock() {
+                if let (Some(state), Ok(mut slot)) = (state, http.rate.lock()) {
                     *slot = Some(state);
                 }
                 // After the budget is spent, so refusals cannot be had for free.
@@ -414,19 +531,7 @@ impl Extension for GateExtension {
                 }
                 Ok(result)
             }
-            Err(retry_after) => {
-                metrics::counter!("csp_rate_limited_total").increment(1);
-                let mut err = coded(
-                    "RATE_LIMITED",
-                    format!(
-                        "rate limit reached: this query costs {cost}; retry in {retry_after} s"
-                    ),
-                );
-                if let Some(ext) = err.extensions.as_mut() {
-                    ext.set("retryAfter", retry_after);
-                }
-                Err(vec![err])
-            }
+            Err(refused) => Err(vec![refused.into_server_error()]),
         }
     }
 }

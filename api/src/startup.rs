@@ -35,6 +35,8 @@ pub struct AppState {
     pub closing: Arc<tokio::sync::Notify>,
     /// Largest WebSocket message accepted (the HTTP body limit).
     pub max_message_bytes: usize,
+    /// Per-caller cost budgets, shared by GraphQL (through the schema's gate) and the CSV export.
+    pub rates: Arc<crate::limits::RateLimits>,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
@@ -161,7 +163,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     });
     let state = AppState {
         db: db.clone(),
-        schema: build_schema(&config.limits, config.production, rates),
+        schema: build_schema(&config.limits, config.production, rates.clone()),
         auth,
         events,
         production: config.production,
@@ -169,6 +171,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         trust_forwarded_for: config.trust_forwarded_for,
         closing: Arc::new(tokio::sync::Notify::new()),
         max_message_bytes: config.limits.max_body_bytes,
+        rates,
     };
     let closing = state.closing.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -261,6 +264,9 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::metrics::render))
+        .layer(axum::middleware::from_fn(
+            crate::http::refuse_oversized_authorization,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             config.limits.max_body_bytes,
         ))

@@ -198,3 +198,64 @@ async fn callers_spend_a_budget_by_cost_and_see_what_is_left() {
         .unwrap();
     assert!(metrics.contains("csp_rate_limited_total"), "{metrics}");
 }
+
+/// Sends a document asking for `application/graphql-response+json`, where a request that cannot
+/// run is 400.
+async fn post_graphql_response(app: &TestApp, body: Value) -> (u16, Value) {
+    let response = app
+        .client
+        .post(&app.url)
+        .header("Accept", "application/graphql-response+json")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_directive_is_used_at_most_once_per_location() {
+    let app = TestApp::spawn().await;
+    let fifty = " @skip(if: false)".repeat(50);
+    let twice = "@skip(if: false) @skip(if: false)";
+    let refused = [
+        format!("{{ __typename{fifty} }}"),
+        format!("{{ partnerships {{ __typename @include(if: true) @include(if: true) }} }}"),
+        format!("{{ partnerships {twice} {{ totalCount }} }}"),
+        format!("query {{ ...F {twice} }} fragment F on QueryRoot {{ __typename }}"),
+        format!("query {{ ... {twice} {{ __typename }} }}"),
+        format!("query {{ ... on QueryRoot {twice} {{ __typename }} }}"),
+        format!("query Q {twice} {{ __typename }}"),
+        format!("query {{ ...F }} fragment F on QueryRoot {twice} {{ __typename }}"),
+    ];
+    for query in &refused {
+        let (status, body) = post_graphql_response(&app, json!({ "query": query })).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+            "{query}: {body}"
+        );
+        assert!(body.get("data").is_none(), "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.contains("only be used once"), "{query}: {body}");
+    }
+    // In an operation other than the one run, too: the rule is about the whole document.
+    let (status, body) = post_graphql_response(
+        &app,
+        json!({ "query": format!("query A {{ __typename }} query B {{ __typename{fifty} }}"), "operationName": "A" }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    // Different directives on one field are fine.
+    for query in [
+        "{ __typename @skip(if: false) @include(if: true) }",
+        "{ partnerships @skip(if: false) @include(if: true) { totalCount } }",
+    ] {
+        let (status, body) = post_graphql_response(&app, json!({ "query": query })).await;
+        assert_eq!(status, 200, "{query}: {body}");
+        assert!(body["data"].is_object(), "{query}: {body}");
+    }
+}
