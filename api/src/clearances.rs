@@ -218,7 +218,7 @@ pub fn list_select(
     Ok(select)
 }
 
-/// Soonest expiry first, then newest request: the order a review works through.
+/// Oldest request first: the order a register is read and a review works through.
 fn clearance_sort() -> Sort<clearance::Entity> {
     Sort::asc(
         clearance::Column::RequestedAt,
@@ -696,7 +696,10 @@ pub async fn set_flag(
     let (seat, board) = seat_for_write(rc, membership).await?;
     let open = open_clearance_of(rc, seat.id).await?;
     match (cleared, open) {
-        (true, Some(_)) => {}
+        (true, Some(_)) => {
+            // Already asked for or in force; still only someone who may ask learns that.
+            check_request(rc, &seat, &board, "setRestrictedClearance").await?;
+        }
         (true, None) => {
             check_request(rc, &seat, &board, "setRestrictedClearance").await?;
             let txn = begin_write(&rc.db).await?;
