@@ -27,8 +27,8 @@ pub struct Config {
     #[arg(long, env = "CSP_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
 
-    /// Production mode: no GraphiQL, no field suggestions, no introspection for anonymous
-    /// callers, internal error messages masked, JSON logs, and start-up refuses the development
+    /// Production mode: no GraphiQL, no field suggestions, no introspection and only generic
+    /// validation messages for anonymous callers, internal error messages masked, JSON logs, and start-up refuses the development
     /// secret or a configuration with no token keys.
     #[arg(long, env = "CSP_PRODUCTION", default_value_t = false, action = clap::ArgAction::Set)]
     pub production: bool,

@@ -22,6 +22,7 @@ use async_graphql::{
     Context, Interface, MergedObject, MergedSubscription, Object, Response, Schema, ID,
 };
 use entity::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -219,7 +220,7 @@ pub fn build_schema(
     .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
         APQ_CACHE_ENTRIES,
     )))
-    .extension(ErrorCodes { production });
+    .extension(ErrorCodes::new(production));
     if production {
         builder = builder.disable_suggestions();
     }
@@ -233,32 +234,77 @@ pub fn sdl() -> String {
     build_schema(&limits, false, rates).sdl()
 }
 
+/// What an anonymous caller in production is told about a document that does not parse or
+/// validate: nothing that names a type, field, argument or directive, so the schema (hidden
+/// from them with introspection off) cannot be recovered by trying names from a word list.
+pub const GENERIC_INVALID_DOCUMENT: &str = "The query is not valid for this API.";
+
+/// The same for a value async-graphql could not coerce (`Invalid value for argument "…",
+/// enumeration type "…"`), which names argument and type names just as well.
+pub const GENERIC_INVALID_VALUE: &str = "A value in the query is not valid for this API.";
+
 /// Gives every error of a response a stable `extensions.code`.
 ///
 /// Resolver errors carry their [`ApiError`] as the error's source; errors async-graphql raises
 /// itself get BAD_USER_INPUT (a value that does not coerce: bad enum, bad date) or
-/// GRAPHQL_VALIDATION_FAILED (syntax, unknown field, limits).
+/// GRAPHQL_VALIDATION_FAILED (syntax, unknown field, limits). In production, anonymous callers
+/// get async-graphql's own messages replaced with [`GENERIC_INVALID_DOCUMENT`] or
+/// [`GENERIC_INVALID_VALUE`]; signed-in callers (partners' tools, which may introspect anyway)
+/// keep the detail.
 pub struct ErrorCodes {
-    /// Replace the message of any INTERNAL error with a generic one.
+    /// Replace the message of any INTERNAL error with a generic one, and hide names from
+    /// anonymous callers.
     production: bool,
+    /// Whether this request's caller is anonymous: learnt when parsing starts, the first hook
+    /// that sees the request's data. Unknown (false) before that, for the refusals that come
+    /// earlier (document size, persisted-query lookups), which name nothing from the schema.
+    anonymous: AtomicBool,
+}
+
+impl ErrorCodes {
+    fn new(production: bool) -> Self {
+        ErrorCodes {
+            production,
+            anonymous: AtomicBool::new(false),
+        }
+    }
 }
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes {
-            production: self.production,
-        })
+        Arc::new(ErrorCodes::new(self.production))
     }
+}
+
+/// Whether the request's caller is anonymous, when the request context is known.
+fn is_anonymous(ctx: &ExtensionContext<'_>) -> Option<bool> {
+    ctx.data_opt::<RequestContext>()
+        .map(|rc| rc.viewer.person.is_none())
 }
 
 #[async_trait::async_trait]
 impl Extension for ErrorCodes {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let response = next.run(ctx).await;
-        code_errors(response, self.production)
+        let hide_names = self.production && self.anonymous.load(Ordering::Relaxed);
+        code_errors(response, self.production, hide_names)
     }
 
-    /// Subscription events get the same codes and masking as HTTP responses.
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        if let Some(anonymous) = is_anonymous(ctx) {
+            self.anonymous.store(anonymous, Ordering::Relaxed);
+        }
+        next.run(ctx, query, variables).await
+    }
+
+    /// Subscription events get the same codes and masking as HTTP responses (the connection's
+    /// caller is in the session data from `connection_init`).
     fn subscribe<'s>(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -267,16 +313,46 @@ impl Extension for ErrorCodes {
     ) -> futures_util::stream::BoxStream<'s, Response> {
         use futures_util::StreamExt;
         let production = self.production;
+        let hide_names = production && is_anonymous(ctx).unwrap_or(true);
         next.run(ctx, stream)
-            .map(move |response| code_errors(response, production))
+            .map(move |response| code_errors(response, production, hide_names))
             .boxed()
     }
 }
 
-/// Gives each error of a response its code (see [`ErrorCodes`]).
-fn code_errors(mut response: Response, production: bool) -> Response {
+/// What async-graphql raised, told apart by its message (the one place its texts are read;
+/// `tests/integration/errors.rs` and `tokens.rs` pin the outcomes).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Raised {
+    /// A value that does not coerce to its type.
+    BadValue,
+    /// The automatic-persisted-query protocol's "send the document" answer: clients match on
+    /// its text, so it is never rewritten.
+    PersistedQuery,
+    /// Anything else without a path: syntax, validation.
+    Invalid,
+    /// Anything else with a path: a bug.
+    Internal,
+}
+
+fn classify(error: &async_graphql::ServerError) -> Raised {
+    if error.message.starts_with("Invalid value") || error.message.starts_with("Failed to parse") {
+        Raised::BadValue
+    } else if error.message.starts_with("PersistedQuery") {
+        Raised::PersistedQuery
+    } else if error.path.is_empty() {
+        Raised::Invalid
+    } else {
+        Raised::Internal
+    }
+}
+
+/// Gives each error of a response its code (see [`ErrorCodes`]); `hide_names` replaces
+/// async-graphql's own messages, which name types and fields, with generic ones.
+fn code_errors(mut response: Response, production: bool, hide_names: bool) -> Response {
     for error in &mut response.errors {
         let api = error.source::<ApiError>().cloned();
+        let raised = classify(error);
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if let Some(api) = api {
             extensions.set("code", api.code());
@@ -288,21 +364,27 @@ fn code_errors(mut response: Response, production: bool) -> Response {
             }
             continue;
         }
-        if extensions.get("code").is_some() {
+        if let Some(code) = extensions.get("code") {
+            // Coded where it was raised (limits, rate, the checks in `limits`): only validation
+            // refusals can echo names from the document.
+            let validation =
+                matches!(code, async_graphql::Value::String(c) if c == "GRAPHQL_VALIDATION_FAILED");
+            if validation && hide_names {
+                error.message = GENERIC_INVALID_DOCUMENT.into();
+            }
             continue;
         }
-        let code = if error.message.starts_with("Invalid value")
-            || error.message.starts_with("Failed to parse")
-        {
-            "BAD_USER_INPUT"
-        } else if error.path.is_empty() {
-            "GRAPHQL_VALIDATION_FAILED"
-        } else {
-            "INTERNAL"
+        let code = match raised {
+            Raised::BadValue => "BAD_USER_INPUT",
+            Raised::PersistedQuery | Raised::Invalid => "GRAPHQL_VALIDATION_FAILED",
+            Raised::Internal => "INTERNAL",
         };
         extensions.set("code", code);
-        if code == "INTERNAL" && production {
-            error.message = "internal server error".into();
+        match raised {
+            Raised::Internal if production => error.message = "internal server error".into(),
+            Raised::BadValue if hide_names => error.message = GENERIC_INVALID_VALUE.into(),
+            Raised::Invalid if hide_names => error.message = GENERIC_INVALID_DOCUMENT.into(),
+            _ => {}
         }
     }
     response

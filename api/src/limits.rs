@@ -6,6 +6,8 @@
 //! - Document size, aliases and root fields are counted here on the parsed document.
 //! - The specification's "Directives Are Unique Per Location" rule is checked here too
 //!   ([`directives_unique`]): async-graphql's own check never looks at `__typename`.
+//! - A request refused by any of these checks, by parsing or by validation still spends
+//!   [`REJECTED_DOCUMENT_COST`], so probing with invalid documents is rate-limited too.
 //! - The rate limit spends the validated cost from a per-caller budget (signed-in callers by
 //!   person, anonymous ones by client address) with `governor`'s keyed GCRA limiter. The CSV
 //!   export spends from the same [`RateLimits`] (see `crate::export::EXPORT_COST_PER_ROW`).
@@ -274,6 +276,12 @@ fn directives_unique(
     Ok(())
 }
 
+/// What a request refused before execution costs from the caller's budget: a document that
+/// does not parse or validate, or breaks a limit. About what a small real query costs, so probing
+/// for the schema's names with made-up documents spends the budget as asking questions does and
+/// is rate-limited like it (without it, refusals were free and unlimited).
+pub const REJECTED_DOCUMENT_COST: u32 = 10;
+
 /// Nesting beyond which counting stops and the operation is refused (validation would refuse
 /// it anyway; this keeps the count itself cheap on a hostile document).
 const MAX_COUNT_NESTING: usize = 64;
@@ -428,6 +436,11 @@ impl Extension for GateExtension {
         // Registered before the persisted-query extension: a document is measured when it is
         // sent, so one registered by hash was measured too.
         if request.query.len() > self.limits.max_document_bytes {
+            // The request's data is not the extensions' yet: read the caller from the request.
+            let data = |id| request.data.get(&id);
+            let rc = data(std::any::TypeId::of::<RequestContext>()).and_then(|d| d.downcast_ref());
+            let http = data(std::any::TypeId::of::<HttpInfo>()).and_then(|d| d.downcast_ref());
+            self.charge_refusal(rc, http)?;
             return Err(document_too_large(
                 request.query.len(),
                 self.limits.max_document_bytes,
@@ -436,7 +449,66 @@ impl Extension for GateExtension {
         next.run(ctx, request).await
     }
 
+    /// Parsing and the checks on the parsed document; a refusal is charged to the caller.
     async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        match self.parse_and_check(ctx, query, variables, next).await {
+            Ok(doc) => Ok(doc),
+            Err(refusal) => {
+                self.charge_refusal(ctx.data_opt(), ctx.data_opt())?;
+                Err(refusal)
+            }
+        }
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = match next.run(ctx).await {
+            Ok(result) => result,
+            Err(errors) => {
+                self.charge_refusal(ctx.data_opt(), ctx.data_opt())
+                    .map_err(|e| vec![e])?;
+                return Err(errors.into_iter().map(|e| self.name_limit(e)).collect());
+            }
+        };
+        let (Some(rc), Some(http)) = (ctx.data_opt::<RequestContext>(), ctx.data_opt::<HttpInfo>())
+        else {
+            return Ok(result);
+        };
+        let cost = u32::try_from(result.complexity).unwrap_or(u32::MAX);
+        match self.rates.spend(rc.viewer.person_id(), http.client, cost) {
+            Ok(state) => {
+                if let (Some(state), Ok(mut slot)) = (state, http.rate.lock()) {
+                    *slot = Some(state);
+                }
+                // After the budget is spent, so refusals cannot be had for free.
+                let mutation = self
+                    .operation_type
+                    .lock()
+                    .ok()
+                    .and_then(|t| *t)
+                    .is_some_and(|t| t == OperationType::Mutation);
+                if mutation {
+                    check_change_purpose(rc).await.map_err(|e| vec![e])?;
+                }
+                Ok(result)
+            }
+            Err(refused) => Err(vec![refused.into_server_error()]),
+        }
+    }
+}
+
+impl GateExtension {
+    /// Parses, then applies the checks on the parsed document (see the module's documentation).
+    async fn parse_and_check(
         &self,
         ctx: &ExtensionContext<'_>,
         query: &str,
@@ -498,45 +570,30 @@ impl Extension for GateExtension {
         Ok(doc)
     }
 
-    async fn validation(
+    /// Spends [`REJECTED_DOCUMENT_COST`] for a request refused before execution. `Err`: the
+    /// budget could not afford even that, and the caller gets RATE_LIMITED (429) instead.
+    fn charge_refusal(
         &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| self.name_limit(e))
-                .collect::<Vec<_>>()
-        })?;
-        let (Some(rc), Some(http)) = (ctx.data_opt::<RequestContext>(), ctx.data_opt::<HttpInfo>())
-        else {
-            return Ok(result);
+        rc: Option<&RequestContext>,
+        http: Option<&HttpInfo>,
+    ) -> ServerResult<()> {
+        let (Some(rc), Some(http)) = (rc, http) else {
+            return Ok(());
         };
-        let cost = u32::try_from(result.complexity).unwrap_or(u32::MAX);
-        match self.rates.spend(rc.viewer.person_id(), http.client, cost) {
+        match self
+            .rates
+            .spend(rc.viewer.person_id(), http.client, REJECTED_DOCUMENT_COST)
+        {
             Ok(state) => {
                 if let (Some(state), Ok(mut slot)) = (state, http.rate.lock()) {
                     *slot = Some(state);
                 }
-                // After the budget is spent, so refusals cannot be had for free.
-                let mutation = self
-                    .operation_type
-                    .lock()
-                    .ok()
-                    .and_then(|t| *t)
-                    .is_some_and(|t| t == OperationType::Mutation);
-                if mutation {
-                    check_change_purpose(rc).await.map_err(|e| vec![e])?;
-                }
-                Ok(result)
+                Ok(())
             }
-            Err(refused) => Err(vec![refused.into_server_error()]),
+            Err(refused) => Err(refused.into_server_error()),
         }
     }
-}
 
-impl GateExtension {
     /// async-graphql's depth and complexity refusals, coded and naming the limit.
     fn name_limit(&self, mut err: ServerError) -> ServerError {
         if err.message.starts_with("Query is nested too deep") {

@@ -285,3 +285,124 @@ async fn development_mode_keeps_graphiql_and_suggestions() {
         typo.body
     );
 }
+
+/// What an anonymous caller in production is told about any document that is not valid.
+const GENERIC_INVALID: &str = "The query is not valid for this API.";
+
+#[tokio::test]
+async fn production_tells_anonymous_callers_no_names_in_validation_errors() {
+    let app = TestApp::with_config(|c| {
+        c.production = true;
+        providers(c);
+    })
+    .await;
+    World::build(app.db()).await;
+    bind(&app, MEMBER, POLICE).await;
+    let probes: Vec<(&str, Value)> = vec![
+        ("{ actions }", json!({})),
+        ("{ nosuch }", json!({})),
+        ("{ partnershipz { totalCount } }", json!({})),
+        ("{ actions { edges { node { nosuch } } } }", json!({})),
+        ("{ actions(nosuch: 1) { totalCount } }", json!({})),
+        (
+            "{ node(id: \"x\") { ... on NoSuchType { id } } }",
+            json!({}),
+        ),
+        (
+            "{ actions(filter: { rag: PURPLE }) { totalCount } }",
+            json!({}),
+        ),
+        (
+            "query($r: [Rag!]) { actions(filter: { rag: $r }) { totalCount } }",
+            json!({ "r": ["PURPLE"] }),
+        ),
+        ("query($x: NoSuchInput) { __typename }", json!({})),
+        (
+            "{ __typename @skip(if: false) @skip(if: false) }",
+            json!({}),
+        ),
+        ("{ unclosed", json!({})),
+    ];
+    for (query, variables) in &probes {
+        let reply = app.gql(None, query, variables.clone()).await;
+        let errors = reply.body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{query}: {}", reply.body));
+        for error in errors {
+            let mut error = error.clone();
+            if let Some(map) = error.as_object_mut() {
+                map.remove("locations");
+            }
+            let code = error["extensions"]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            assert!(
+                code == "GRAPHQL_VALIDATION_FAILED" || code == "BAD_USER_INPUT",
+                "{query}: {error}"
+            );
+            let message = if code == "BAD_USER_INPUT" {
+                "A value in the query is not valid for this API."
+            } else {
+                GENERIC_INVALID
+            };
+            assert_eq!(
+                error,
+                json!({ "message": message, "extensions": { "code": code } }),
+                "{query}"
+            );
+        }
+    }
+
+    // Signed-in callers keep the detailed messages.
+    let token = sign(
+        with_kid(Algorithm::RS256, "police-1"),
+        &claims(MEMBER, POLICE),
+        &rsa("police-private.pem"),
+    );
+    let signed_in = app
+        .gql_with_token(Some(&token), "{ actions }", json!({}))
+        .await;
+    assert_eq!(signed_in.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    assert!(
+        signed_in.body.to_string().contains("ActionConnection"),
+        "{}",
+        signed_in.body
+    );
+}
+
+#[tokio::test]
+async fn rejected_documents_spend_from_the_rate_budget() {
+    for (subject, query) in [
+        (None, "{ nosuch }"),
+        (None, "{ unclosed"),
+        (Some(MEMBER), "{ actions }"),
+        (
+            Some(CLEARED),
+            "{ __typename @skip(if: false) @skip(if: false) }",
+        ),
+    ] {
+        // A fresh budget for each case (anonymous callers share their address's).
+        let app = TestApp::with_config(|c| {
+            c.limits.anonymous_rate_per_minute = 100;
+            c.limits.rate_per_minute = 100;
+        })
+        .await;
+        World::build(app.db()).await;
+        let mut statuses = Vec::new();
+        for _ in 0..30 {
+            let reply = app.gql(subject, query, json!({})).await;
+            statuses.push(reply.status);
+            if reply.status == 429 {
+                assert_eq!(reply.error_code(), "RATE_LIMITED", "{}", reply.body);
+                break;
+            }
+            assert_eq!(reply.error_code(), "GRAPHQL_VALIDATION_FAILED");
+        }
+        assert_eq!(statuses.last(), Some(&429), "{query}: {statuses:?}");
+        assert!(statuses.len() > 3, "{query}: {statuses:?}");
+        // The budget is the one valid queries spend from.
+        let valid = app.gql(subject, "{ __typename }", json!({})).await;
+        assert_eq!(valid.status, 429, "{query}");
+    }
+}
