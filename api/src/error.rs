@@ -10,6 +10,7 @@
 //! - FORBIDDEN means "you can see it but may not do this to it";
 //! - internal errors (database, bugs) are logged with `tracing` and reach the client as a generic
 //!   message, so no SQL, path or stack trace leaves the server.
+//!
 //! Resolvers return `ApiError` through `?`; async-graphql keeps it as the error's source and the
 //! `graphql::ErrorCodes` extension turns it into `extensions.code` for every error of a response.
 //! `anyhow` is used only at start-up and in the CLI.

@@ -248,6 +248,7 @@ where
     };
 
     // Conditions are expressed on the ascending order; a descending list swaps them.
+    #[allow(clippy::type_complexity)] // two plain fn pointers, inferred from the branches
     let (after_cond, before_cond): (fn(_, _, _, _) -> Condition, fn(_, _, _, _) -> Condition) =
         if sort.descending {
             (less::<E::Column>, greater::<E::Column>)

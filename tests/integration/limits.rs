@@ -223,7 +223,7 @@ async fn a_directive_is_used_at_most_once_per_location() {
     let twice = "@skip(if: false) @skip(if: false)";
     let refused = [
         format!("{{ __typename{fifty} }}"),
-        format!("{{ partnerships {{ __typename @include(if: true) @include(if: true) }} }}"),
+        "{ partnerships { __typename @include(if: true) @include(if: true) } }".to_string(),
         format!("{{ partnerships {twice} {{ totalCount }} }}"),
         format!("query {{ ...F {twice} }} fragment F on QueryRoot {{ __typename }}"),
         format!("query {{ ... {twice} {{ __typename }} }}"),

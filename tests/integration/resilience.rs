@@ -17,7 +17,7 @@ async fn hold_action(app: &TestApp, w: &World) -> sea_orm::DatabaseTransaction {
     entity::action::Entity::update_many()
         .col_expr(
             entity::action::Column::Title,
-            Expr::col(entity::action::Column::Title).into(),
+            Expr::col(entity::action::Column::Title),
         )
         .filter(entity::action::Column::Id.eq(w.public_action))
         .exec(&txn)

@@ -177,7 +177,7 @@ async fn each_provider_signs_for_its_own_issuer_with_its_own_algorithm() {
             body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
             "{case}"
         );
-        assert!(body.get("data").map_or(true, Value::is_null), "{case}");
+        assert!(body.get("data").is_none_or(Value::is_null), "{case}");
     }
 }
 

@@ -311,13 +311,15 @@ pub async fn rag_summary(
         .group_by(C::Rag)
         .group_by(C::Status)
         .group_by(Expr::col(Alias::new("overdue")));
-    let rows: Vec<(
+    /// One group of the summary: (group key, RAG, status, overdue flag, count).
+    type Group = (
         Option<uuid::Uuid>,
         Option<entity::enums::Rag>,
         DbStatus,
         i32,
         i64,
-    )> = select.into_tuple().all(&rc.db).await?;
+    );
+    let rows: Vec<Group> = select.into_tuple().all(&rc.db).await?;
 
     let mut total = RagCounts::default();
     let mut groups: BTreeMap<Option<uuid::Uuid>, RagCounts> = BTreeMap::new();

@@ -333,7 +333,7 @@ pub async fn record_missed_reason(
     )
     .await?;
     let txn = crate::startup::begin_write(&rc.db).await?;
-    if !action.due_date.is_some_and(|d| d < Utc::now().date_naive()) {
+    if action.due_date.is_none_or(|d| d >= Utc::now().date_naive()) {
         return Err(ApiError::bad_input(
             "actionId",
             "the action is not past its due date",
