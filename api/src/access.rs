@@ -199,12 +199,15 @@ fn within_if_set<E: Scoped, C: ColumnTrait>(col: C, viewer: &Viewer) -> Conditio
         .add(within::<E, C>(col, viewer))
 }
 
-/// Agenda items whose *content* the viewer may see (not just a stub).
-fn fully_visible_agenda_items(viewer: &Viewer) -> Select<agenda_item::Entity> {
+/// Ids of the agenda items whose *content* the viewer may see (not just a stub).
+fn fully_visible_agenda_items(viewer: &Viewer) -> SelectStatement {
     use agenda_item::Column as C;
     agenda_item::Entity::find()
+        .select_only()
+        .column(C::Id)
         .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
         .filter(within::<meeting::Entity, _>(C::MeetingId, viewer))
+        .into_query()
 }
 
 /// Whether the viewer sees only the stub of this (visible) agenda item.
@@ -246,15 +249,40 @@ macro_rules! scoped {
             }
         }
     };
-    ($module:ident, |$viewer:ident| $body:expr, content = $classify:expr) => {
-        scoped!(
-            $module,
-            |$viewer| $body,
-            content = $classify,
-            shows = |_v, _m| true
-        );
+    // Content with its own marking and `partnership_id`; `$restricted` selects its restricted ids.
+    ($module:ident, |$viewer:ident| $body:expr, restricted = $restricted:expr) => {
+        scoped!($module, |$viewer| $body, restricted = $restricted, shows = |_v, _m| true);
     };
-    ($module:ident, |$viewer:ident| $body:expr, content = $classify:expr, shows = |$sv:ident, $sm:ident| $shows:expr) => {
+    ($module:ident, |$viewer:ident| $body:expr, restricted = $restricted:expr, shows = |$sv:ident, $sm:ident| $shows:expr) => {
+        scoped!(@content $module, |$viewer| $body, classify_own!($module), shows = |$sv, $sm| $shows);
+        impl Restricted for $module::Entity {
+            fn restricted_ids() -> SelectStatement {
+                $restricted
+            }
+        }
+    };
+    // A child that follows its parent: visible with it, restricted with it.
+    (child $module:ident . $col:ident of $parent:ident) => {
+        scoped!(child $module.$col of $parent, |viewer| {
+            $module::Entity::find()
+                .filter(within::<$parent::Entity, _>($module::Column::$col, viewer))
+        });
+    };
+    (child $module:ident . $col:ident of $parent:ident, |$viewer:ident| $body:expr) => {
+        scoped!(@content $module, |$viewer| $body, classify_child!($module.$col, $parent), shows = |_v, _m| true);
+        impl Restricted for $module::Entity {
+            fn restricted_ids() -> SelectStatement {
+                ids_where::<$module::Entity>(
+                    $module::Column::Id,
+                    Condition::all().add(
+                        $module::Column::$col
+                            .in_subquery(<$parent::Entity as Restricted>::restricted_ids()),
+                    ),
+                )
+            }
+        }
+    };
+    (@content $module:ident, |$viewer:ident| $body:expr, $classify:expr, shows = |$sv:ident, $sm:ident| $shows:expr) => {
         impl Scoped for $module::Entity {
             fn id_column() -> Self::Column {
                 $module::Column::Id
@@ -274,9 +302,16 @@ macro_rules! scoped {
     };
 }
 
-// What is restricted content, as SQL: a row's own marking, or one inherited from the chain of
-// parents that its visibility follows. Each `restricted_*` selects the ids of one table's
-// restricted rows; a `Classify` narrows them to the rows a request read and adds the partnership.
+/// Content: rows that can be restricted, by their own marking or one inherited from the chain
+/// of parents their visibility follows.
+trait Restricted: Scoped {
+    /// `SELECT id` of this table's restricted rows (a subquery; never run on its own).
+    fn restricted_ids() -> SelectStatement;
+}
+
+// What is restricted content, as SQL. Each `restricted_*` selects the ids of one table's own
+// restricted rows; children declared with `scoped!(child …)` inherit theirs from the parent.
+// A `Classify` narrows them to the rows a request read and adds the partnership.
 
 /// `SELECT id FROM <table> WHERE <cond>`.
 fn ids_where<E: EntityTrait>(id: E::Column, cond: Condition) -> SelectStatement {
@@ -322,14 +357,6 @@ fn restricted_agenda_items() -> SelectStatement {
     )
 }
 
-fn restricted_resolutions() -> SelectStatement {
-    use resolution::Column as C;
-    ids_where::<resolution::Entity>(
-        C::Id,
-        Condition::all().add(C::AgendaItemId.in_subquery(restricted_agenda_items())),
-    )
-}
-
 /// Reviews are restricted until published, and after it when their own marking says so.
 fn restricted_reviews() -> SelectStatement {
     use domestic_homicide_review::Column as C;
@@ -348,7 +375,7 @@ fn restricted_actions() -> SelectStatement {
         Condition::any()
             .add(C::Visibility.eq(Visibility::Restricted))
             .add(C::BoardId.in_subquery(restricted_boards()))
-            .add(C::ResolutionId.in_subquery(restricted_resolutions()))
+            .add(C::ResolutionId.in_subquery(<resolution::Entity as Restricted>::restricted_ids()))
             .add(C::ReviewId.in_subquery(restricted_reviews())),
     )
 }
@@ -365,7 +392,7 @@ fn restricted_indicators() -> SelectStatement {
 
 /// A [`Classify`] for a table that carries its own `partnership_id`.
 macro_rules! classify_own {
-    ($module:ident, $restricted:expr) => {
+    ($module:ident) => {
         |ids: Vec<Uuid>| -> SelectStatement {
             use $module::Column as C;
             Query::select()
@@ -373,7 +400,7 @@ macro_rules! classify_own {
                 .expr_as(Expr::col(C::PartnershipId), Alias::new("partnership_id"))
                 .from($module::Entity)
                 .and_where(C::Id.is_in(ids))
-                .and_where(C::Id.in_subquery($restricted))
+                .and_where(C::Id.in_subquery(<$module::Entity as Restricted>::restricted_ids()))
                 .to_owned()
         }
     };
@@ -382,7 +409,7 @@ macro_rules! classify_own {
 /// A [`Classify`] for a child table, restricted when its parent is; the audit row takes the
 /// parent's `partnership_id`.
 macro_rules! classify_child {
-    ($module:ident . $parent_col:ident, $parent:ident, $restricted_parents:expr) => {
+    ($module:ident . $parent_col:ident, $parent:ident) => {
         |ids: Vec<Uuid>| -> SelectStatement {
             Query::select()
                 .expr_as(
@@ -402,7 +429,7 @@ macro_rules! classify_child {
                 .and_where(Expr::col(($module::Entity, $module::Column::Id)).is_in(ids))
                 .and_where(
                     Expr::col(($module::Entity, $module::Column::$parent_col))
-                        .in_subquery($restricted_parents),
+                        .in_subquery(<$parent::Entity as Restricted>::restricted_ids()),
                 )
                 .to_owned()
         }
@@ -435,19 +462,10 @@ scoped!(
                     .add(C::ParentId.in_subquery(parents)),
             )
     },
-    content = classify_own!(board, restricted_boards())
+    restricted = restricted_boards()
 );
 
-scoped!(
-    board_membership,
-    |viewer| {
-        board_membership::Entity::find().filter(within::<board::Entity, _>(
-            board_membership::Column::BoardId,
-            viewer,
-        ))
-    },
-    content = classify_child!(board_membership.BoardId, board, restricted_boards())
-);
+scoped!(child board_membership.BoardId of board);
 
 scoped!(
     meeting,
@@ -457,7 +475,7 @@ scoped!(
             .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
             .filter(within::<board::Entity, _>(C::BoardId, viewer))
     },
-    content = classify_own!(meeting, restricted_meetings())
+    restricted = restricted_meetings()
 );
 
 scoped!(
@@ -476,60 +494,28 @@ scoped!(
             )
             .filter(within::<meeting::Entity, _>(C::MeetingId, viewer))
     },
-    content = classify_own!(agenda_item, restricted_agenda_items()),
+    restricted = restricted_agenda_items(),
     // A stub is not content: the uncleared see only what the public minutes print.
     shows = |v, m| !is_redacted(v, m)
 );
 
 scoped!(
-    resolution,
-    |viewer| {
-        let items = fully_visible_agenda_items(viewer)
-            .select_only()
-            .column(agenda_item::Column::Id)
-            .into_query();
-        resolution::Entity::find().filter(resolution::Column::AgendaItemId.in_subquery(items))
-    },
-    content = classify_child!(
-        resolution.AgendaItemId,
-        agenda_item,
-        restricted_agenda_items()
+    child resolution.AgendaItemId of agenda_item,
+    |viewer| resolution::Entity::find().filter(
+        resolution::Column::AgendaItemId.in_subquery(fully_visible_agenda_items(viewer))
     )
 );
 
 // Corrections of a minute are as visible as the minute itself: never through a stub.
 scoped!(
-    minute_correction,
-    |viewer| {
-        let items = fully_visible_agenda_items(viewer)
-            .select_only()
-            .column(agenda_item::Column::Id)
-            .into_query();
-        minute_correction::Entity::find()
-            .filter(minute_correction::Column::AgendaItemId.in_subquery(items))
-    },
-    content = classify_child!(
-        minute_correction.AgendaItemId,
-        agenda_item,
-        restricted_agenda_items()
+    child minute_correction.AgendaItemId of agenda_item,
+    |viewer| minute_correction::Entity::find().filter(
+        minute_correction::Column::AgendaItemId.in_subquery(fully_visible_agenda_items(viewer))
     )
 );
 
 // A request for written updates is as visible as the meeting it is for.
-scoped!(
-    written_update_request,
-    |viewer| {
-        written_update_request::Entity::find().filter(within::<meeting::Entity, _>(
-            written_update_request::Column::MeetingId,
-            viewer,
-        ))
-    },
-    content = classify_child!(
-        written_update_request.MeetingId,
-        meeting,
-        restricted_meetings()
-    )
-);
+scoped!(child written_update_request.MeetingId of meeting);
 
 scoped!(
     domestic_homicide_review,
@@ -551,7 +537,7 @@ scoped!(
                 ),
         )
     },
-    content = classify_own!(domestic_homicide_review, restricted_reviews())
+    restricted = restricted_reviews()
 );
 
 scoped!(
@@ -570,56 +556,16 @@ scoped!(
                 viewer,
             ))
     },
-    content = classify_own!(action, restricted_actions())
+    restricted = restricted_actions()
 );
 
-scoped!(
-    action_update,
-    |viewer| {
-        action_update::Entity::find().filter(within::<action::Entity, _>(
-            action_update::Column::ActionId,
-            viewer,
-        ))
-    },
-    content = classify_child!(action_update.ActionId, action, restricted_actions())
-);
+scoped!(child action_update.ActionId of action);
 
-scoped!(
-    action_supporter,
-    |viewer| {
-        action_supporter::Entity::find().filter(within::<action::Entity, _>(
-            action_supporter::Column::ActionId,
-            viewer,
-        ))
-    },
-    content = classify_child!(action_supporter.ActionId, action, restricted_actions())
-);
+scoped!(child action_supporter.ActionId of action);
 
-scoped!(
-    attendance,
-    |viewer| {
-        attendance::Entity::find().filter(within::<meeting::Entity, _>(
-            attendance::Column::MeetingId,
-            viewer,
-        ))
-    },
-    content = classify_child!(attendance.MeetingId, meeting, restricted_meetings())
-);
+scoped!(child attendance.MeetingId of meeting);
 
-scoped!(
-    declaration_of_interest,
-    |viewer| {
-        declaration_of_interest::Entity::find().filter(within::<meeting::Entity, _>(
-            declaration_of_interest::Column::MeetingId,
-            viewer,
-        ))
-    },
-    content = classify_child!(
-        declaration_of_interest.MeetingId,
-        meeting,
-        restricted_meetings()
-    )
-);
+scoped!(child declaration_of_interest.MeetingId of meeting);
 
 scoped!(
     indicator,
@@ -629,23 +575,10 @@ scoped!(
             .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
             .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
     },
-    content = classify_own!(indicator, restricted_indicators())
+    restricted = restricted_indicators()
 );
 
-scoped!(
-    indicator_reading,
-    |viewer| {
-        indicator_reading::Entity::find().filter(within::<indicator::Entity, _>(
-            indicator_reading::Column::IndicatorId,
-            viewer,
-        ))
-    },
-    content = classify_child!(
-        indicator_reading.IndicatorId,
-        indicator,
-        restricted_indicators()
-    )
-);
+scoped!(child indicator_reading.IndicatorId of indicator);
 
 // The audit log: administrators of the partnership only. Not content, so reading it is not a
 // restricted read; nobody can change it through the API.
@@ -677,4 +610,14 @@ scoped!(clearance, |viewer| {
 /// MARAC is itself sensitive.
 pub fn sees_clearance_flag(viewer: &Viewer, board: Uuid) -> bool {
     viewer.seats.contains(&board)
+}
+
+/// The clearances in force (approved, unexpired) whose flag the viewer may see, by the rule of
+/// [`sees_clearance_flag`]: what `BoardMembership.restrictedClearance` reads.
+pub fn clearance_flags(viewer: &Viewer) -> Select<clearance::Entity> {
+    use clearance::Column as C;
+    clearance::Entity::find()
+        .filter(in_set(C::BoardId, &viewer.seats))
+        .filter(C::Status.eq(entity::enums::ClearanceStatus::Approved))
+        .filter(C::ExpiresAt.gt(chrono::Utc::now()))
 }

@@ -400,7 +400,11 @@ impl BoardMembership {
         if !access::sees_clearance_flag(&rc.viewer, self.0.board_id) {
             return Ok(None);
         }
-        Ok(Some(crate::clearances::in_force(rc, &self.0).await?))
+        let flag = rc
+            .loader
+            .load_one(crate::loaders::ClearanceInForce(self.0.id))
+            .await?;
+        Ok(Some(flag.is_some()))
     }
     /// The seat's clearances, newest last: the register's keepers, the person and whoever asked
     /// see them.

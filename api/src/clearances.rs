@@ -276,14 +276,29 @@ async fn require(
     .await)
 }
 
-/// A clearance the caller may see, for a change (invisible is NOT_FOUND, as missing).
-async fn load_for_write(rc: &RequestContext, id: &ID) -> ApiResult<clearance::Model> {
+/// A clearance the caller may see and may do `permission` to: invisible is NOT_FOUND (as
+/// missing), no standing is FORBIDDEN (audited).
+async fn load_for_write(
+    rc: &RequestContext,
+    id: &ID,
+    permission: ClearancePermission,
+    operation: &str,
+) -> ApiResult<clearance::Model> {
     let id = ids::decode(id, Kind::Clearance, "clearanceId")?;
-    access::visible::<clearance::Entity>(&rc.viewer)
+    let c = access::visible::<clearance::Entity>(&rc.viewer)
         .filter(clearance::Column::Id.eq(id))
         .one(&rc.db)
         .await?
-        .ok_or(ApiError::NotFound("clearance"))
+        .ok_or(ApiError::NotFound("clearance"))?;
+    require(
+        rc,
+        permission,
+        &subject_of(&c),
+        operation,
+        ("clearance", c.id),
+    )
+    .await?;
+    Ok(c)
 }
 
 /// A seat the caller may see, with its board's partnership.
@@ -407,21 +422,21 @@ pub async fn request(
     Ok(row)
 }
 
-/// How long approvals last in the partnership.
-async fn validity(rc: &RequestContext, partnership: Uuid) -> ApiResult<Months> {
-    let months = partnership::Entity::find_by_id(partnership)
-        .one(&rc.db)
+/// When an approval made now in `partnership` lapses: its `clearance_validity_months` on.
+async fn expiry_from_now(rc: &RequestContext, partnership: Uuid) -> ApiResult<DateTime<Utc>> {
+    let months = rc
+        .load::<partnership::Entity>(partnership)
         .await?
         .map(|p| p.clearance_validity_months)
         .unwrap_or(12);
-    Ok(Months::new(months.clamp(1, 36) as u32))
+    Utc::now()
+        .checked_add_months(Months::new(months.clamp(1, 36) as u32))
+        .ok_or(ApiError::Internal)
 }
 
 /// The seat a clearance is for, which must still be held (or not yet started) to be approved.
 async fn open_seat(rc: &RequestContext, c: &clearance::Model) -> ApiResult<()> {
-    let seat = board_membership::Entity::find_by_id(c.membership_id)
-        .one(&rc.db)
-        .await?;
+    let seat = rc.load::<board_membership::Entity>(c.membership_id).await?;
     match seat {
         Some(seat) if !ended(&seat) => Ok(()),
         _ => Err(ApiError::Conflict(
@@ -477,21 +492,11 @@ pub async fn approve(
     note: Option<String>,
 ) -> ApiResult<clearance::Model> {
     let note = crate::validate::optional_text("note", note.as_deref(), 2_000)?;
-    let c = load_for_write(rc, id).await?;
-    require(
-        rc,
-        ClearancePermission::Approve,
-        &subject_of(&c),
-        "approveClearance",
-        ("clearance", c.id),
-    )
-    .await?;
+    let c = load_for_write(rc, id, ClearancePermission::Approve, "approveClearance").await?;
     require_status(&c, ClearanceStatus::Pending, "approved")?;
     open_seat(rc, &c).await?;
     let now = Utc::now();
-    let expires = now
-        .checked_add_months(validity(rc, c.partnership_id).await?)
-        .ok_or(ApiError::Internal)?;
+    let expires = expiry_from_now(rc, c.partnership_id).await?;
     let txn = begin_write(&rc.db).await?;
     let updated = transition(
         &txn,
@@ -522,15 +527,7 @@ pub async fn approve(
 /// Refuses a pending request (or withdraws one's own).
 pub async fn refuse(rc: &RequestContext, id: &ID, reason: String) -> ApiResult<clearance::Model> {
     let reason = crate::validate::text("reason", &reason, 2_000)?;
-    let c = load_for_write(rc, id).await?;
-    require(
-        rc,
-        ClearancePermission::Refuse,
-        &subject_of(&c),
-        "refuseClearance",
-        ("clearance", c.id),
-    )
-    .await?;
+    let c = load_for_write(rc, id, ClearancePermission::Refuse, "refuseClearance").await?;
     require_status(&c, ClearanceStatus::Pending, "refused")?;
     let txn = begin_write(&rc.db).await?;
     let updated = transition(
@@ -561,24 +558,17 @@ pub async fn refuse(rc: &RequestContext, id: &ID, reason: String) -> ApiResult<c
 /// Revokes an approval at once; the person's open subscriptions that relied on it end.
 pub async fn revoke(rc: &RequestContext, id: &ID, reason: String) -> ApiResult<clearance::Model> {
     let reason = crate::validate::text("reason", &reason, 2_000)?;
-    let c = load_for_write(rc, id).await?;
+    let c = load_for_write(rc, id, ClearancePermission::Revoke, "revokeClearance").await?;
     revoke_loaded(rc, &c, reason, "revokeClearance").await
 }
 
+/// Revokes `c`, which the caller may revoke (checked by whoever loaded it).
 async fn revoke_loaded(
     rc: &RequestContext,
     c: &clearance::Model,
     reason: String,
     operation: &str,
 ) -> ApiResult<clearance::Model> {
-    require(
-        rc,
-        ClearancePermission::Revoke,
-        &subject_of(c),
-        operation,
-        ("clearance", c.id),
-    )
-    .await?;
     require_status(c, ClearanceStatus::Approved, "revoked")?;
     let txn = begin_write(&rc.db).await?;
     let updated = transition(
@@ -616,21 +606,11 @@ pub async fn renew(
     note: Option<String>,
 ) -> ApiResult<clearance::Model> {
     let note = crate::validate::optional_text("note", note.as_deref(), 2_000)?;
-    let c = load_for_write(rc, id).await?;
-    require(
-        rc,
-        ClearancePermission::Renew,
-        &subject_of(&c),
-        "renewClearance",
-        ("clearance", c.id),
-    )
-    .await?;
+    let c = load_for_write(rc, id, ClearancePermission::Renew, "renewClearance").await?;
     require_status(&c, ClearanceStatus::Approved, "renewed")?;
     open_seat(rc, &c).await?;
     let now = Utc::now();
-    let expires = now
-        .checked_add_months(validity(rc, c.partnership_id).await?)
-        .ok_or(ApiError::Internal)?;
+    let expires = expiry_from_now(rc, c.partnership_id).await?;
     let txn = begin_write(&rc.db).await?;
     transition(
         &txn,
@@ -727,22 +707,19 @@ pub async fn set_flag(
             refuse(rc, &ids::encode(Kind::Clearance, c.id), "withdrawn".into()).await?;
         }
         (false, Some(c)) => {
-            revoke_loaded(rc, &c, "revoked".into(), "setRestrictedClearance").await?;
+            let operation = "setRestrictedClearance";
+            require(
+                rc,
+                ClearancePermission::Revoke,
+                &subject_of(&c),
+                operation,
+                ("clearance", c.id),
+            )
+            .await?;
+            revoke_loaded(rc, &c, "revoked".into(), operation).await?;
         }
     }
     Ok(seat)
-}
-
-/// Whether the seat carries a clearance in force now (approved, unexpired).
-pub async fn in_force(rc: &RequestContext, seat: &board_membership::Model) -> ApiResult<bool> {
-    use sea_orm::PaginatorTrait;
-    let count = clearance::Entity::find()
-        .filter(clearance::Column::MembershipId.eq(seat.id))
-        .filter(clearance::Column::Status.eq(ClearanceStatus::Approved))
-        .filter(clearance::Column::ExpiresAt.gt(Utc::now()))
-        .count(&rc.db)
-        .await?;
-    Ok(count > 0)
 }
 
 /// Root fields of clearance governance.

@@ -1,7 +1,8 @@
 //! Batched relation loading, built per request with the caller's [`Viewer`].
 //!
 //! One `DataLoader<Batch>` serves every relation: to-one links by id ([`ById`]), small child lists
-//! ([`Children`]) and an action's latest update ([`LatestUpdate`]). Each batch is one SQL statement
+//! ([`Children`]), an action's latest update ([`LatestUpdate`]) and seats' clearance flags
+//! ([`ClearanceInForce`]). Each batch is one SQL statement
 //! that starts from [`access::visible`], so a loader can never return a row the caller may not see,
 //! and because the loader lives only as long as its request, its cache never crosses users.
 
@@ -11,7 +12,7 @@ use crate::error::ApiError;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::action_update;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
+    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QuerySelect, QueryOrder, Value,
 };
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -82,6 +83,33 @@ pub trait ChildRelation: 'static {
     fn parent_column() -> <Self::Entity as EntityTrait>::Column;
     /// The order of children within one parent.
     fn order_column() -> <Self::Entity as EntityTrait>::Column;
+}
+
+/// Whether a seat carries a clearance in force, for those who may see the flag
+/// ([`access::clearance_flags`]); absent means no.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ClearanceInForce(pub Uuid);
+
+impl Loader<ClearanceInForce> for Batch {
+    type Value = ();
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[ClearanceInForce],
+    ) -> Result<HashMap<ClearanceInForce, ()>, ApiError> {
+        let seats: Vec<Uuid> = access::clearance_flags(&self.viewer)
+            .select_only()
+            .column(entity::clearance::Column::MembershipId)
+            .filter(entity::clearance::Column::MembershipId.is_in(keys.iter().map(|k| k.0)))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(seats
+            .into_iter()
+            .map(|s| (ClearanceInForce(s), ()))
+            .collect())
+    }
 }
 
 /// The most recent update of an action.
