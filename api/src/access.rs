@@ -27,7 +27,9 @@ use crate::auth::Viewer;
 use entity::enums::{ReviewStatus, Visibility};
 use entity::*;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -249,14 +251,14 @@ macro_rules! scoped {
             }
         }
     };
-    // Content with its own marking and `partnership_id`; `$restricted` selects its restricted ids.
+    // Content with its own marking and `partnership_id`; `$restricted` is its `restricted_row`.
     ($module:ident, |$viewer:ident| $body:expr, restricted = $restricted:expr) => {
         scoped!($module, |$viewer| $body, restricted = $restricted, shows = |_v, _m| true);
     };
     ($module:ident, |$viewer:ident| $body:expr, restricted = $restricted:expr, shows = |$sv:ident, $sm:ident| $shows:expr) => {
         scoped!(@content $module, |$viewer| $body, classify_own!($module), shows = |$sv, $sm| $shows);
         impl Restricted for $module::Entity {
-            fn restricted_ids() -> SelectStatement {
+            fn restricted_row() -> Condition {
                 $restricted
             }
         }
@@ -271,14 +273,11 @@ macro_rules! scoped {
     (child $module:ident . $col:ident of $parent:ident, |$viewer:ident| $body:expr) => {
         scoped!(@content $module, |$viewer| $body, classify_child!($module.$col, $parent), shows = |_v, _m| true);
         impl Restricted for $module::Entity {
-            fn restricted_ids() -> SelectStatement {
-                ids_where::<$module::Entity>(
-                    $module::Column::Id,
-                    Condition::all().add(
-                        $module::Column::$col
-                            .in_subquery(<$parent::Entity as Restricted>::restricted_ids()),
-                    ),
-                )
+            fn restricted_row() -> Condition {
+                Condition::all().add(parent_restricted::<$parent::Entity>(Expr::col((
+                    $module::Entity,
+                    $module::Column::$col,
+                ))))
             }
         }
     };
@@ -305,102 +304,120 @@ macro_rules! scoped {
 /// Content: rows that can be restricted, by their own marking or one inherited from the chain
 /// of parents their visibility follows.
 trait Restricted: Scoped {
-    /// `SELECT id` of this table's restricted rows (a subquery; never run on its own).
-    fn restricted_ids() -> SelectStatement;
+    /// A condition on one row of this table (columns qualified by the table's name) that holds
+    /// when the row is restricted content. Parents are reached by correlated `EXISTS`, so
+    /// classifying a page of rows reads only those rows' own chains, never a whole table.
+    fn restricted_row() -> Condition;
 }
 
-// What is restricted content, as SQL. Each `restricted_*` selects the ids of one table's own
-// restricted rows; children declared with `scoped!(child …)` inherit theirs from the parent.
-// A `Classify` narrows them to the rows a request read and adds the partnership.
+// What is restricted content, as SQL. Each `restricted_*` is one table's own rule; children
+// declared with `scoped!(child …)` inherit theirs from the parent. A `Classify` applies the rule
+// to the rows a request read and adds their partnership.
 
-/// `SELECT id FROM <table> WHERE <cond>`.
-fn ids_where<E: EntityTrait>(id: E::Column, cond: Condition) -> SelectStatement {
-    Query::select()
-        .column(id)
-        .from(E::default())
-        .cond_where(cond)
-        .to_owned()
+/// `EXISTS (SELECT 1 FROM <parent> WHERE <parent>.id = <link> AND <parent is restricted>)`.
+fn parent_restricted<P: Restricted>(link: Expr) -> SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(P::default())
+            .and_where(Expr::col((P::default(), P::id_column())).eq(link))
+            .cond_where(P::restricted_row())
+            .to_owned(),
+    )
+}
+
+/// `<table>.visibility = 'restricted'`.
+fn marked<E: EntityTrait>(visibility: E::Column) -> SimpleExpr {
+    Expr::col((E::default(), visibility)).eq(Visibility::Restricted.to_value())
 }
 
 /// Boards marked restricted, or beneath one (one level, as the board scope checks parents).
-fn restricted_boards() -> SelectStatement {
+fn restricted_boards() -> Condition {
     use board::Column as C;
-    let marked = ids_where::<board::Entity>(
-        C::Id,
-        Condition::all().add(C::Visibility.eq(Visibility::Restricted)),
-    );
-    ids_where::<board::Entity>(
-        C::Id,
-        Condition::any()
-            .add(C::Visibility.eq(Visibility::Restricted))
-            .add(C::ParentId.in_subquery(marked)),
-    )
+    let parent = Alias::new("parent_board");
+    Condition::any()
+        .add(marked::<board::Entity>(C::Visibility))
+        .add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from_as(board::Entity, parent.clone())
+                .and_where(Expr::col((parent.clone(), C::Id)).equals((board::Entity, C::ParentId)))
+                .and_where(Expr::col((parent, C::Visibility)).eq(Visibility::Restricted.to_value()))
+                .to_owned(),
+        ))
 }
 
-fn restricted_meetings() -> SelectStatement {
+fn restricted_meetings() -> Condition {
     use meeting::Column as C;
-    ids_where::<meeting::Entity>(
-        C::Id,
-        Condition::any()
-            .add(C::Visibility.eq(Visibility::Restricted))
-            .add(C::BoardId.in_subquery(restricted_boards())),
-    )
+    Condition::any()
+        .add(marked::<meeting::Entity>(C::Visibility))
+        .add(parent_restricted::<board::Entity>(Expr::col((
+            meeting::Entity,
+            C::BoardId,
+        ))))
 }
 
-fn restricted_agenda_items() -> SelectStatement {
+fn restricted_agenda_items() -> Condition {
     use agenda_item::Column as C;
-    ids_where::<agenda_item::Entity>(
-        C::Id,
-        Condition::any()
-            .add(C::Visibility.eq(Visibility::Restricted))
-            .add(C::MeetingId.in_subquery(restricted_meetings())),
-    )
+    Condition::any()
+        .add(marked::<agenda_item::Entity>(C::Visibility))
+        .add(parent_restricted::<meeting::Entity>(Expr::col((
+            agenda_item::Entity,
+            C::MeetingId,
+        ))))
 }
 
 /// Reviews are restricted until published, and after it when their own marking says so.
-fn restricted_reviews() -> SelectStatement {
+fn restricted_reviews() -> Condition {
     use domestic_homicide_review::Column as C;
-    ids_where::<domestic_homicide_review::Entity>(
-        C::Id,
-        Condition::any()
-            .add(C::Status.is_not_in([ReviewStatus::Published, ReviewStatus::CommissionerCopySent]))
-            .add(C::Visibility.eq(Visibility::Restricted)),
-    )
+    Condition::any()
+        .add(
+            Expr::col((domestic_homicide_review::Entity, C::Status)).is_not_in([
+                ReviewStatus::Published.to_value(),
+                ReviewStatus::CommissionerCopySent.to_value(),
+            ]),
+        )
+        .add(marked::<domestic_homicide_review::Entity>(C::Visibility))
 }
 
-fn restricted_actions() -> SelectStatement {
+fn restricted_actions() -> Condition {
     use action::Column as C;
-    ids_where::<action::Entity>(
-        C::Id,
-        Condition::any()
-            .add(C::Visibility.eq(Visibility::Restricted))
-            .add(C::BoardId.in_subquery(restricted_boards()))
-            .add(C::ResolutionId.in_subquery(<resolution::Entity as Restricted>::restricted_ids()))
-            .add(C::ReviewId.in_subquery(restricted_reviews())),
-    )
+    let link = |col: C| Expr::col((action::Entity, col));
+    Condition::any()
+        .add(marked::<action::Entity>(C::Visibility))
+        .add(parent_restricted::<board::Entity>(link(C::BoardId)))
+        .add(parent_restricted::<resolution::Entity>(link(
+            C::ResolutionId,
+        )))
+        .add(parent_restricted::<domestic_homicide_review::Entity>(link(
+            C::ReviewId,
+        )))
 }
 
-fn restricted_indicators() -> SelectStatement {
+fn restricted_indicators() -> Condition {
     use indicator::Column as C;
-    ids_where::<indicator::Entity>(
-        C::Id,
-        Condition::any()
-            .add(C::Visibility.eq(Visibility::Restricted))
-            .add(C::BoardId.in_subquery(restricted_boards())),
-    )
+    Condition::any()
+        .add(marked::<indicator::Entity>(C::Visibility))
+        .add(parent_restricted::<board::Entity>(Expr::col((
+            indicator::Entity,
+            C::BoardId,
+        ))))
 }
 
 /// A [`Classify`] for a table that carries its own `partnership_id`.
 macro_rules! classify_own {
     ($module:ident) => {
         |ids: Vec<Uuid>| -> SelectStatement {
-            use $module::Column as C;
+            let col = |c: $module::Column| Expr::col(($module::Entity, c));
             Query::select()
-                .expr_as(Expr::col(C::Id), Alias::new("id"))
-                .expr_as(Expr::col(C::PartnershipId), Alias::new("partnership_id"))
+                .expr_as(col($module::Column::Id), Alias::new("id"))
+                .expr_as(
+                    col($module::Column::PartnershipId),
+                    Alias::new("partnership_id"),
+                )
                 .from($module::Entity)
-                .and_where(C::Id.is_in(ids))
-                .and_where(C::Id.in_subquery(<$module::Entity as Restricted>::restricted_ids()))
+                .and_where(col($module::Column::Id).is_in(ids))
+                .cond_where(<$module::Entity as Restricted>::restricted_row())
                 .to_owned()
         }
     };
@@ -427,10 +444,7 @@ macro_rules! classify_child {
                         .equals(($module::Entity, $module::Column::$parent_col)),
                 )
                 .and_where(Expr::col(($module::Entity, $module::Column::Id)).is_in(ids))
-                .and_where(
-                    Expr::col(($module::Entity, $module::Column::$parent_col))
-                        .in_subquery(<$parent::Entity as Restricted>::restricted_ids()),
-                )
+                .cond_where(<$parent::Entity as Restricted>::restricted_row())
                 .to_owned()
         }
     };

@@ -12,7 +12,8 @@ use crate::error::ApiError;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::action_update;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QuerySelect, QueryOrder, Value,
+    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect,
+    Value,
 };
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
