@@ -114,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
     // per-caller budgets so no request is refused (the limiter still runs, so its cost is counted).
     config.limits.rate_per_minute = u32::MAX;
     config.limits.anonymous_rate_per_minute = u32::MAX;
-    let token = api::auth::mint(
+    let token = api::core::auth::mint(
         &config.jwt,
         config.production,
         PARTNER,

@@ -42,10 +42,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Schema => {
-            print!("{}", crate::graphql::sdl());
+            print!("{}", crate::schema::sdl());
             Ok(())
         }
-        Command::Token { subject, hours } => crate::auth::mint(
+        Command::Token { subject, hours } => crate::core::auth::mint(
             &cli.config.jwt,
             cli.config.production,
             &subject,
@@ -73,12 +73,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     crate::telemetry::init(&config);
     match command {
         Command::Migrate => {
-            let (db, _) = crate::startup::connect(&config).await?;
-            crate::startup::migrate(&db).await
+            let (db, _) = crate::core::db::connect(&config).await?;
+            crate::core::db::migrate(&db).await
         }
         Command::Seed => {
-            let (db, _) = crate::startup::connect(&config).await?;
-            crate::startup::migrate(&db).await?;
+            let (db, _) = crate::core::db::connect(&config).await?;
+            crate::core::db::migrate(&db).await?;
             if crate::startup::seed_if_empty(&db).await? {
                 println!("demo data loaded");
             } else {

@@ -1,40 +1,28 @@
 //! CSP Hub: the GraphQL back end of Community Safety Partnerships.
 //!
-//! Cross-cutting modules: [`config`], [`auth`] (who is calling), [`access`] (what they may see),
-//! [`error`], [`ids`], [`pagination`], [`reports`], [`loaders`], [`context`], [`startup`], [`cli`]. One module
-//! per domain area: [`partners`], [`boards`], [`meetings`], [`strategies`], [`actions`],
-//! [`indicators`], [`reviews`]; [`graphql`] only merges them into the schema.
+//! # Layers
+//!
+//! - [`core`]: access control, policy, the audit writer, the request context and its loaders,
+//!   pagination, ids, errors, the database. It knows no domain area.
+//! - [`domain`]: one folder per area (partners, boards, clearances, meetings, strategies,
+//!   actions, indicators, reviews, audit log). Each has a `service` of plain async functions
+//!   over [`core::context::RequestContext`] and its GraphQL types. Services never import GraphQL
+//!   types; only the areas' GraphQL types refer to each other (`Board.actions`, `Action.board`).
+//! - [`schema`]: assembles the areas' roots and the Relay `Node` interface into one schema.
+//! - [`http`]: GraphQL over HTTP and WebSocket, the CSV export, health and metrics; the caller's
+//!   token and purpose are read there once, for both transports.
+//! - [`startup`], [`cli`], [`config`], [`seed`], [`telemetry`]: running the server.
+//!
+//! Imports point down this list only: `core` imports no `domain`, `http` or `schema`
+//! (the `layering` integration test fails when it does), a service imports no GraphQL type, and
+//! `domain` imports no `http`.
 
-pub mod access;
-pub mod actions;
-pub mod audit;
-pub mod auth;
-pub mod boards;
-pub mod clearances;
 pub mod cli;
 pub mod config;
-pub mod context;
-pub mod dates;
-pub mod error;
-pub mod events;
-pub mod export;
-pub mod graphql;
+pub mod core;
+pub mod domain;
 pub mod http;
-pub mod ids;
-pub mod indicators;
-pub mod limits;
-pub mod loaders;
-pub mod meetings;
-pub mod metrics;
-pub mod pagination;
-pub mod partners;
-pub mod policy;
-pub mod reports;
-pub mod reviews;
-pub mod search;
+pub mod schema;
 pub mod seed;
 pub mod startup;
-pub mod strategies;
 pub mod telemetry;
-pub mod types;
-pub mod validate;

@@ -3,21 +3,19 @@
 //! [`build`] binds the listener (port 0 picks a free port) and returns the running [`App`], so the
 //! integration tests spawn exactly the server a user runs.
 
-use crate::auth::Authenticator;
 use crate::config::Config;
-use crate::graphql::{build_schema, ApiSchema};
+use crate::core::auth::Authenticator;
+use crate::schema::{build_schema, ApiSchema};
 use anyhow::Context as _;
 use axum::extract::{FromRef, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use migration::{Migrator, MigratorTrait};
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
-};
+use migration::Migrator;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,7 +25,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub schema: ApiSchema,
     pub auth: Arc<Authenticator>,
-    pub events: crate::events::EventBus,
+    pub events: crate::core::events::EventBus,
     pub production: bool,
     pub request_timeout: Duration,
     pub trust_forwarded_for: bool,
@@ -36,7 +34,7 @@ pub struct AppState {
     /// Largest WebSocket message accepted (the HTTP body limit).
     pub max_message_bytes: usize,
     /// Per-caller cost budgets, shared by GraphQL (through the schema's gate) and the CSV export.
-    pub rates: Arc<crate::limits::RateLimits>,
+    pub rates: Arc<crate::core::limits::RateLimits>,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
@@ -62,77 +60,6 @@ pub struct App {
     pub shutdown: Arc<tokio::sync::Notify>,
 }
 
-/// Connects to the configured database, counting statements.
-///
-/// The pool is bounded and a request waits at most the acquire timeout for a connection, so a
-/// saturated or unreachable database gives a fast 503 instead of a hang; on PostgreSQL every
-/// statement also has a time limit. Connections are re-established as the database returns.
-pub async fn connect(config: &Config) -> anyhow::Result<(DatabaseConnection, Arc<AtomicU64>)> {
-    let sqlite = config.database_url.starts_with("sqlite");
-    let limits = &config.limits;
-    let mut options = ConnectOptions::new(config.database_url.clone());
-    let statement_timeout = limits.statement_timeout_ms.to_string();
-    options
-        .max_connections(
-            limits
-                .db_max_connections
-                .unwrap_or(if sqlite { 8 } else { 20 }),
-        )
-        .min_connections(0)
-        .acquire_timeout(Duration::from_secs(limits.db_acquire_timeout_secs.max(1)))
-        .connect_timeout(Duration::from_secs(limits.db_acquire_timeout_secs.max(1)))
-        .sqlx_logging(false)
-        // SQLite: WAL lets readers run beside the writer; the busy timeout makes a second writer
-        // wait for the lock instead of failing at once.
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
-        })
-        .map_sqlx_postgres_opts(move |opts| {
-            opts.options([("statement_timeout", statement_timeout.as_str())])
-        });
-    let mut db = Database::connect(options).await.with_context(|| {
-        format!(
-            "cannot connect to the database at {}",
-            redact_url(&config.database_url)
-        )
-    })?;
-    let statements = Arc::new(AtomicU64::new(0));
-    let counter = statements.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::Relaxed);
-    });
-    Ok((db, statements))
-}
-
-/// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up
-/// front, so concurrent writers queue on the busy timeout instead of failing when a read lock
-/// cannot be upgraded. PostgreSQL ignores the mode.
-pub async fn begin_write(
-    db: &DatabaseConnection,
-) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-    let options = sea_orm::TransactionOptions {
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-        ..Default::default()
-    };
-    db.begin_with_options(options).await
-}
-
-/// The database URL without its password, for messages.
-fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
-        }
-        _ => url.to_string(),
-    }
-}
-
-/// Applies pending migrations.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("applying migrations")
-}
-
 /// Loads the demo data when the database holds no partnership yet.
 pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     if entity::partnership::Entity::find().count(db).await? > 0 {
@@ -145,14 +72,14 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
 /// Connects, migrates, seeds if configured, binds and starts serving.
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let auth = Arc::new(Authenticator::from_config(&config.jwt, config.production)?);
-    let (db, statements) = connect(&config).await?;
-    migrate(&db).await?;
+    let (db, statements) = crate::core::db::connect(&config).await?;
+    crate::core::db::migrate(&db).await?;
     if config.seed_demo && seed_if_empty(&db).await? {
         tracing::info!("loaded the demo data set");
     }
-    crate::metrics::install();
-    let events = crate::events::EventBus::start(&db, &config.database_url);
-    let rates = Arc::new(crate::limits::RateLimits::new(&config.limits));
+    crate::http::metrics::install();
+    let events = crate::core::events::EventBus::start(&db, &config.database_url);
+    let rates = Arc::new(crate::core::limits::RateLimits::new(&config.limits));
     let tidy = rates.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(60));
@@ -260,10 +187,10 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                 .fallback(crate::http::graphql_other),
         )
         .route("/graphql/ws", get(crate::http::graphql_ws))
-        .route("/export/actions.csv", get(crate::export::actions_csv))
+        .route("/export/actions.csv", get(crate::http::export::actions_csv))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(crate::metrics::render))
+        .route("/metrics", get(crate::http::metrics::render))
         .layer(axum::middleware::from_fn(
             crate::http::refuse_oversized_authorization,
         ))

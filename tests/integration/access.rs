@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use serde_json::json;
 
 /// (caller, label): anonymous, a partner without a seat, a member without clearance, a cleared

@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::auth::Claims;
+use api::core::auth::Claims;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 

@@ -4,7 +4,7 @@
 use crate::common::TestApp;
 use crate::fixtures::*;
 use crate::live::{next_message, subscribe};
-use api::ids::Kind;
+use api::core::ids::Kind;
 use entity::enums::{ClearanceStatus, MembershipRole};
 use entity::{audit_log, board_membership, clearance, partnership_administrator, person};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};

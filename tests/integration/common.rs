@@ -151,7 +151,7 @@ impl TestApp {
     /// A valid development token for a subject.
     pub fn token(&self, subject: &str) -> String {
         let config = Config::with_database("sqlite::memory:");
-        api::auth::mint(&config.jwt, false, subject, chrono::Duration::hours(1))
+        api::core::auth::mint(&config.jwt, false, subject, chrono::Duration::hours(1))
             .expect("mint token")
     }
 

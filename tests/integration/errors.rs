@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use serde_json::json;
 
 #[tokio::test]

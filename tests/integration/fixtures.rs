@@ -628,6 +628,6 @@ impl World {
 }
 
 /// The global ID of a record, as the API writes it.
-pub fn gid(kind: api::ids::Kind, id: Uuid) -> String {
-    api::ids::encode(kind, id).to_string()
+pub fn gid(kind: api::core::ids::Kind, id: Uuid) -> String {
+    api::core::ids::encode(kind, id).to_string()
 }

@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use entity::enums::{Polarity, Visibility};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;

@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -193,7 +193,8 @@ async fn a_subscription_ends_when_its_token_expires() {
     let app = TestApp::spawn().await;
     let w = World::build(app.db()).await;
     let config = api::config::Config::with_database("sqlite::memory:");
-    let short = api::auth::mint(&config.jwt, false, LEAD, chrono::Duration::seconds(2)).unwrap();
+    let short =
+        api::core::auth::mint(&config.jwt, false, LEAD, chrono::Duration::seconds(2)).unwrap();
     let url = format!("ws://{}/graphql/ws", app.app.addr);
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(

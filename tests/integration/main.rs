@@ -12,6 +12,7 @@ mod errors;
 mod export;
 mod http;
 mod indicator_writes;
+mod layering;
 mod limits;
 mod live;
 mod meeting_changes;

@@ -3,7 +3,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use chrono::{Duration, Utc};
 use entity::enums::Visibility;
 use entity::{agenda_item, audit_log};
@@ -128,7 +128,7 @@ async fn the_agenda_is_reordered_and_items_the_chair_cannot_see_keep_their_place
     let w = World::build(app.db()).await;
     let m = schedule(&app, &w, 30).await;
     let a = add_item(&app, &m, "Apologies").await;
-    let meeting_id = api::ids::decode(&m.clone().into(), Kind::Meeting, "m").unwrap();
+    let meeting_id = api::core::ids::decode(&m.clone().into(), Kind::Meeting, "m").unwrap();
     // A restricted item of the MARAC without a stub: the chair cannot see it at all.
     let hidden = Builder { db: app.db() }
         .agenda_item(

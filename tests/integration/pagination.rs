@@ -89,7 +89,7 @@ async fn filters_combine() {
         .gql(
             Some(PARTNER),
             q,
-            json!({ "org": gid(api::ids::Kind::Organisation, w.police) }),
+            json!({ "org": gid(api::core::ids::Kind::Organisation, w.police) }),
         )
         .await;
     assert_eq!(reply.data()["actions"]["totalCount"], 1);

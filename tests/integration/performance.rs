@@ -43,7 +43,7 @@ async fn statements_per_page_do_not_grow_with_page_size() {
         title leadPerson { name organisation { name } } leadOrganisation { name } board { name }
         latestUpdate { narrative author { name } }
     } } } }"#;
-    // Batches are formed in a short time window (api::loaders), and async-graphql polls a list
+    // Batches are formed in a short time window (api::core::loaders), and async-graphql polls a list
     // of more than 32 items in several passes; on a loaded machine a pass can straddle the window
     // and split one batch in two. So the exact count may rise by a statement or two; what must not
     // happen is a statement per row (N+1 would add at least 45 here). Measure a few times and

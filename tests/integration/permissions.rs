@@ -5,7 +5,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use chrono::{Duration, Utc};
 use entity::enums::{Polarity, Rag, Visibility};
 use entity::{audit_log, board_membership, partnership_administrator, person};

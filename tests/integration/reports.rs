@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use entity::enums::{AttendanceStatus, Rag, Visibility};
 use entity::{attendance, person};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};

@@ -3,7 +3,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use futures_util::StreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, TransactionTrait};

@@ -6,7 +6,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use entity::enums::{MembershipRole, Rag, Visibility};
 use entity::{action_update, audit_log, minute_correction, partnership};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};

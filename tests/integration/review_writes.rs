@@ -2,7 +2,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::ids::Kind;
+use api::core::ids::Kind;
 use serde_json::json;
 
 const ADVANCE: &str = r#"mutation($r: ID!, $to: ReviewStatus!, $on: NaiveDate!, $s: String) {

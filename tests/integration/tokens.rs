@@ -3,8 +3,8 @@
 
 use crate::common::TestApp;
 use crate::fixtures::*;
-use api::auth::Claims;
 use api::config::Config;
+use api::core::auth::Claims;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 

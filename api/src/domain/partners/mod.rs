@@ -1,0 +1,639 @@
+//! Partnerships, organisations and people, and `viewer` (who am I).
+//!
+//! These are published in the papers, so they are visible to everyone; a person's email is shown
+//! only to signed-in callers. No visibility decisions here: reads go through `access`.
+
+use crate::core::access;
+use crate::core::context::CtxExt;
+use crate::core::error::ApiResult;
+use crate::core::ids::{self, Kind};
+use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::domain::actions::{Action, ActionFilter, ActionOrder, RagGroupBy, RagSummary};
+use crate::domain::boards::{Board, BoardMembership};
+use crate::domain::indicators::Indicator;
+use crate::domain::meetings::{Meeting, MeetingFilter};
+use crate::domain::reviews::Review;
+use crate::domain::strategies::Strategy;
+use crate::domain::types::OrganisationKind;
+use async_graphql::{Context, Object, ID};
+use entity::{board_membership, organisation, organisation_partnership, partnership, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+
+/// A Community Safety Partnership.
+pub struct Partnership(pub partnership::Model);
+
+#[Object]
+impl Partnership {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Partnership, self.0.id)
+    }
+    /// Short stable name (`bromley`).
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn area(&self) -> Option<&str> {
+        self.0.area.as_deref()
+    }
+    /// Organisations that serve this partnership.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Organisation>> {
+        let rc = ctx.req()?;
+        let members = organisation_partnership::Entity::find_members(self.0.id);
+        let select = access::visible::<organisation::Entity>(&rc.viewer)
+            .filter(organisation::Column::Id.in_subquery(members));
+        connection(
+            rc,
+            select,
+            organisation_sort(),
+            PageArgs::new(first, after, last, before),
+            Organisation,
+        )
+        .await
+    }
+    /// The partnership's boards, sub-groups and panels that the caller may see.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn boards(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Board>> {
+        crate::domain::boards::list(
+            ctx,
+            crate::domain::boards::BoardFilter {
+                partnership_id: Some(self.id_gql()),
+                ..Default::default()
+            },
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Meetings of the partnership's boards that the caller may see, newest first.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MeetingFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Meeting>> {
+        let filter = MeetingFilter {
+            partnership_id: Some(self.id_gql()),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::meetings::list(ctx, filter, PageArgs::new(first, after, last, before)).await
+    }
+    /// The partnership's strategies, newest first.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn strategies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Strategy>> {
+        crate::domain::strategies::list(
+            ctx,
+            Some(self.0.id),
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Performance indicators the caller may see.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Indicator>> {
+        crate::domain::indicators::list(
+            ctx,
+            Some(self.0.id),
+            None,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Domestic Homicide Reviews the caller may see (cleared seats only, until published).
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn domestic_homicide_reviews(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Review>> {
+        crate::domain::reviews::list(
+            ctx,
+            Some(self.0.id),
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Counts by RAG of the partnership's actions the caller may see.
+    async fn rag_summary(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        group_by: Option<RagGroupBy>,
+    ) -> ApiResult<RagSummary> {
+        let filter = ActionFilter {
+            partnership_id: Some(self.id_gql()),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::actions::rag_summary(ctx, filter, group_by).await
+    }
+    /// Actions of this partnership the caller may see, filtered and ordered.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let filter = ActionFilter {
+            partnership_id: Some(self.id_gql()),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+}
+
+impl Partnership {
+    fn id_gql(&self) -> ID {
+        ids::encode(Kind::Partnership, self.0.id)
+    }
+}
+
+/// Subquery helpers for the organisation ↔ partnership link.
+trait MembersExt {
+    fn find_members(partnership: uuid::Uuid) -> sea_orm::sea_query::SelectStatement;
+    fn find_partnerships(organisation: uuid::Uuid) -> sea_orm::sea_query::SelectStatement;
+}
+
+impl MembersExt for organisation_partnership::Entity {
+    fn find_members(partnership: uuid::Uuid) -> sea_orm::sea_query::SelectStatement {
+        use organisation_partnership::Column as C;
+        organisation_partnership::Entity::find()
+            .select_only()
+            .column(C::OrganisationId)
+            .filter(C::PartnershipId.eq(partnership))
+            .into_query()
+    }
+    fn find_partnerships(organisation: uuid::Uuid) -> sea_orm::sea_query::SelectStatement {
+        use organisation_partnership::Column as C;
+        organisation_partnership::Entity::find()
+            .select_only()
+            .column(C::PartnershipId)
+            .filter(C::OrganisationId.eq(organisation))
+            .into_query()
+    }
+}
+
+fn organisation_sort() -> Sort<organisation::Entity> {
+    Sort::asc(
+        organisation::Column::Name,
+        organisation::Column::Id,
+        SortType::Text,
+    )
+}
+
+fn person_sort() -> Sort<person::Entity> {
+    Sort::asc(person::Column::Name, person::Column::Id, SortType::Text)
+}
+
+/// An agency taking part in one or more partnerships.
+pub struct Organisation(pub organisation::Model);
+
+#[Object]
+impl Organisation {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Organisation, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn short_name(&self) -> Option<&str> {
+        self.0.short_name.as_deref()
+    }
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind.into()
+    }
+    /// A responsible authority under the Crime and Disorder Act 1998.
+    async fn responsible_authority(&self) -> bool {
+        self.0.responsible_authority
+    }
+    /// Partnerships this organisation serves (one police BCU serves several boroughs).
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn partnerships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Partnership>> {
+        let rc = ctx.req()?;
+        let served = organisation_partnership::Entity::find_partnerships(self.0.id);
+        let select = access::visible::<partnership::Entity>(&rc.viewer)
+            .filter(partnership::Column::Id.in_subquery(served));
+        let sort = Sort::asc(
+            partnership::Column::Name,
+            partnership::Column::Id,
+            SortType::Text,
+        );
+        connection(
+            rc,
+            select,
+            sort,
+            PageArgs::new(first, after, last, before),
+            Partnership,
+        )
+        .await
+    }
+    /// Staff of this organisation.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Person>> {
+        let rc = ctx.req()?;
+        let select = access::visible::<person::Entity>(&rc.viewer)
+            .filter(person::Column::OrganisationId.eq(self.0.id));
+        connection(
+            rc,
+            select,
+            person_sort(),
+            PageArgs::new(first, after, last, before),
+            Person,
+        )
+        .await
+    }
+    /// Actions this organisation leads, across every partnership it serves.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let filter = ActionFilter {
+            lead_organisation_id: Some(ids::encode(Kind::Organisation, self.0.id)),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+}
+
+/// A member of staff of an organisation.
+pub struct Person(pub person::Model);
+
+#[Object]
+impl Person {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Person, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Post title ("Met Police Superintendent").
+    async fn post_title(&self) -> Option<&str> {
+        self.0.post_title.as_deref()
+    }
+    /// Initials as the minutes write them.
+    async fn initials(&self) -> Option<&str> {
+        self.0.initials.as_deref()
+    }
+    /// Work email: shown to signed-in callers only.
+    async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        let signed_in = ctx.req()?.viewer.person.is_some();
+        Ok(if signed_in {
+            self.0.email.as_deref()
+        } else {
+            None
+        })
+    }
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        Ok(ctx
+            .req()?
+            .load::<organisation::Entity>(self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+    /// Seats this person holds on boards the caller may see.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn seats(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<BoardMembership>> {
+        let rc = ctx.req()?;
+        let select = access::visible::<board_membership::Entity>(&rc.viewer)
+            .filter(board_membership::Column::PersonId.eq(self.0.id));
+        connection(
+            rc,
+            select,
+            crate::domain::boards::membership_sort(),
+            PageArgs::new(first, after, last, before),
+            BoardMembership,
+        )
+        .await
+    }
+    /// Actions this person leads that the caller may see.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let filter = ActionFilter {
+            lead_person_id: Some(ids::encode(Kind::Person, self.0.id)),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+}
+
+/// The caller: who they are and what is theirs.
+pub struct Viewer;
+
+#[Object]
+impl Viewer {
+    /// Whether the request carried a valid token.
+    async fn signed_in(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(ctx.req()?.viewer.person.is_some())
+    }
+    /// The signed-in person; null for anonymous callers.
+    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Ok(ctx.req()?.viewer.person.clone().map(Person))
+    }
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let rc = ctx.req()?;
+        rc.load_opt::<organisation::Entity>(rc.viewer.person.as_ref().map(|p| p.organisation_id))
+            .await
+            .map(|o| o.map(Organisation))
+    }
+    /// Partnerships whose partnership-level records the caller may see.
+    async fn partnerships(&self, ctx: &Context<'_>) -> ApiResult<Vec<Partnership>> {
+        let rc = ctx.req()?;
+        let rows = access::visible::<partnership::Entity>(&rc.viewer)
+            .filter(partnership::Column::Id.is_in(rc.viewer.partnerships.iter().copied()))
+            .all(&rc.db)
+            .await?;
+        Ok(rows.into_iter().map(Partnership).collect())
+    }
+    /// The caller's current seats.
+    async fn seats(&self, ctx: &Context<'_>) -> ApiResult<Vec<BoardMembership>> {
+        let rc = ctx.req()?;
+        let Some(me) = rc.viewer.person_id() else {
+            return Ok(Vec::new());
+        };
+        let rows = access::visible::<board_membership::Entity>(&rc.viewer)
+            .filter(board_membership::Column::PersonId.eq(me))
+            .filter(board_membership::Column::BoardId.is_in(rc.viewer.seats.iter().copied()))
+            .all(&rc.db)
+            .await?;
+        Ok(rows.into_iter().map(BoardMembership).collect())
+    }
+    /// Boards on which the caller holds restricted clearance.
+    async fn cleared_boards(&self, ctx: &Context<'_>) -> ApiResult<Vec<Board>> {
+        let rc = ctx.req()?;
+        let rows = access::visible::<entity::board::Entity>(&rc.viewer)
+            .filter(entity::board::Column::Id.is_in(rc.viewer.cleared_boards.iter().copied()))
+            .all(&rc.db)
+            .await?;
+        Ok(rows.into_iter().map(Board).collect())
+    }
+    /// Actions the caller leads.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn my_actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let rc = ctx.req()?;
+        let me = rc.viewer.person_id().unwrap_or_default();
+        let filter = ActionFilter {
+            lead_person_id: Some(ids::encode(Kind::Person, me)),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Actions the caller's organisation leads, across all the partnerships it serves.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn organisation_actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let rc = ctx.req()?;
+        let org = rc
+            .viewer
+            .person
+            .as_ref()
+            .map(|p| p.organisation_id)
+            .unwrap_or_default();
+        let filter = ActionFilter {
+            lead_organisation_id: Some(ids::encode(Kind::Organisation, org)),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+}
+
+/// Root fields of this area.
+#[derive(Default)]
+pub struct PartnersQuery;
+
+#[Object]
+impl PartnersQuery {
+    /// The caller.
+    async fn viewer(&self) -> Viewer {
+        Viewer
+    }
+    /// All partnerships.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn partnerships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Partnership>> {
+        let rc = ctx.req()?;
+        let sort = Sort::asc(
+            partnership::Column::Name,
+            partnership::Column::Id,
+            SortType::Text,
+        );
+        connection(
+            rc,
+            access::visible::<partnership::Entity>(&rc.viewer),
+            sort,
+            PageArgs::new(first, after, last, before),
+            Partnership,
+        )
+        .await
+    }
+    /// A partnership by its slug (`bromley`, `barking-dagenham`).
+    async fn partnership(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<Partnership>> {
+        let rc = ctx.req()?;
+        let row = access::visible::<partnership::Entity>(&rc.viewer)
+            .filter(partnership::Column::Slug.eq(slug))
+            .one(&rc.db)
+            .await?;
+        Ok(row.map(Partnership))
+    }
+    /// Organisations, optionally only those serving one partnership.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        partnership_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Organisation>> {
+        let rc = ctx.req()?;
+        let mut select = access::visible::<organisation::Entity>(&rc.viewer);
+        if let Some(p) = partnership_id {
+            let p = ids::decode(&p, Kind::Partnership, "partnershipId")?;
+            select = select.filter(
+                organisation::Column::Id
+                    .in_subquery(organisation_partnership::Entity::find_members(p)),
+            );
+        }
+        connection(
+            rc,
+            select,
+            organisation_sort(),
+            PageArgs::new(first, after, last, before),
+            Organisation,
+        )
+        .await
+    }
+    /// People, optionally of one organisation or matching a name.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: Option<ID>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Person>> {
+        let rc = ctx.req()?;
+        let mut select = access::visible::<person::Entity>(&rc.viewer);
+        if let Some(o) = organisation_id {
+            select = select.filter(person::Column::OrganisationId.eq(ids::decode(
+                &o,
+                Kind::Organisation,
+                "organisationId",
+            )?));
+        }
+        if let Some(q) = search {
+            select = select.filter(crate::core::search::contains(
+                person::Column::Name,
+                &q,
+                "search",
+            )?);
+        }
+        connection(
+            rc,
+            select,
+            person_sort(),
+            PageArgs::new(first, after, last, before),
+            Person,
+        )
+        .await
+    }
+}

@@ -1,0 +1,177 @@
+//! Strategies and their numbered priorities: the frame of the delivery plan.
+//! No visibility decisions here: reads go through `access`.
+
+use crate::child_relation;
+use crate::core::access;
+use crate::core::context::CtxExt;
+use crate::core::error::ApiResult;
+use crate::core::ids::{self, Kind};
+use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::domain::actions::{Action, ActionFilter, ActionOrder};
+use crate::domain::partners::{Organisation, Partnership, Person};
+use async_graphql::{Context, Object, ID};
+use chrono::NaiveDate;
+use entity::{organisation, partnership, person, priority, strategy};
+use sea_orm::{ColumnTrait, QueryFilter};
+
+child_relation!(
+    /// Priorities of a strategy, by number.
+    PrioritiesOfStrategy: priority by StrategyId order Number
+);
+
+/// A multi-year partnership strategy.
+pub struct Strategy(pub strategy::Model);
+
+#[Object]
+impl Strategy {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Strategy, self.0.id)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn period_start(&self) -> NaiveDate {
+        self.0.period_start
+    }
+    async fn period_end(&self) -> NaiveDate {
+        self.0.period_end
+    }
+    async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
+    }
+    /// The delivery plan as a document: each priority's actions with lead, due date, progress,
+    /// RAG and latest update, from the actions the caller may see (at most 500).
+    #[graphql(complexity = "crate::core::report::REPORT_COST")]
+    async fn delivery_plan_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] format: crate::core::report::DocumentFormat,
+    ) -> ApiResult<String> {
+        let rc = ctx.req()?;
+        Ok(crate::domain::actions::report::delivery_plan(rc, &self.0)
+            .await?
+            .render(format))
+    }
+    /// The numbered priorities.
+    async fn priorities(&self, ctx: &Context<'_>) -> ApiResult<Vec<Priority>> {
+        Ok(ctx
+            .req()?
+            .children::<PrioritiesOfStrategy>(self.0.id)
+            .await?
+            .into_iter()
+            .map(Priority)
+            .collect())
+    }
+}
+
+/// A numbered priority of a strategy.
+pub struct Priority(pub priority::Model);
+
+#[Object]
+impl Priority {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Priority, self.0.id)
+    }
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn aim(&self) -> Option<&str> {
+        self.0.aim.as_deref()
+    }
+    async fn strategy(&self, ctx: &Context<'_>) -> ApiResult<Option<Strategy>> {
+        Ok(ctx
+            .req()?
+            .load::<strategy::Entity>(self.0.strategy_id)
+            .await?
+            .map(Strategy))
+    }
+    async fn lead_person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Ok(ctx
+            .req()?
+            .load_opt::<person::Entity>(self.0.lead_person_id)
+            .await?
+            .map(Person))
+    }
+    async fn lead_organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        Ok(ctx
+            .req()?
+            .load_opt::<organisation::Entity>(self.0.lead_organisation_id)
+            .await?
+            .map(Organisation))
+    }
+    /// The delivery-plan actions under this priority.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        order_by: Option<ActionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Action>> {
+        let filter = ActionFilter {
+            priority_id: Some(ids::encode(Kind::Priority, self.0.id)),
+            ..filter.unwrap_or_default()
+        };
+        crate::domain::actions::list(
+            ctx,
+            filter,
+            order_by,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+}
+
+/// Strategies the caller may see, newest first, optionally of one partnership.
+pub async fn list(
+    ctx: &Context<'_>,
+    partnership: Option<uuid::Uuid>,
+    args: PageArgs,
+) -> ApiResult<Conn<Strategy>> {
+    let rc = ctx.req()?;
+    let mut select = access::visible::<strategy::Entity>(&rc.viewer);
+    if let Some(p) = partnership {
+        select = select.filter(strategy::Column::PartnershipId.eq(p));
+    }
+    let sort = Sort::desc(
+        strategy::Column::PeriodStart,
+        strategy::Column::Id,
+        SortType::Date,
+    );
+    connection(rc, select, sort, args, Strategy).await
+}
+
+/// Root fields of this area.
+#[derive(Default)]
+pub struct StrategiesQuery;
+
+#[Object]
+impl StrategiesQuery {
+    /// Strategies, newest first, optionally of one partnership.
+    #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
+    async fn strategies(
+        &self,
+        ctx: &Context<'_>,
+        partnership_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Conn<Strategy>> {
+        let partnership = partnership_id
+            .map(|p| ids::decode(&p, Kind::Partnership, "partnershipId"))
+            .transpose()?;
+        list(ctx, partnership, PageArgs::new(first, after, last, before)).await
+    }
+}

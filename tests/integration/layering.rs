@@ -1,0 +1,99 @@
+//! The layering rule of `api/src/lib.rs`, checked on the source: imports point down
+//! core → domain → schema → http, so the core stays free of every domain and of HTTP, and a
+//! domain's service never reaches for GraphQL types.
+
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn src(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("api/src")
+        .join(sub)
+}
+
+/// `file:line: text` for each code line (comments left out) under `dir` naming one of
+/// `forbidden`.
+fn offending_lines(dir: &Path, forbidden: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in rust_files(dir) {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            if forbidden.iter().any(|f| code.contains(f)) {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, code));
+            }
+        }
+    }
+    found
+}
+
+/// The upper layers, as a path from anywhere in the crate names them.
+const ABOVE_CORE: &[&str] = &[
+    "crate::domain",
+    "crate::http",
+    "crate::schema",
+    "crate::startup",
+    "crate::cli",
+    "crate::seed",
+];
+
+#[test]
+fn the_core_imports_no_domain_and_no_http() {
+    let found = offending_lines(&src("core"), ABOVE_CORE);
+    assert!(
+        found.is_empty(),
+        "core reaches up a layer:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_domains_import_no_http_and_no_schema() {
+    let found = offending_lines(
+        &src("domain"),
+        &[
+            "crate::http",
+            "crate::schema",
+            "crate::startup",
+            "crate::cli",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "a domain reaches up a layer:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The check itself works: a line that breaks the rule is found, a comment is not.
+#[test]
+fn the_layering_check_finds_an_upward_import() {
+    let dir = std::env::temp_dir().join(format!("layering-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("inner")).unwrap();
+    std::fs::write(
+        dir.join("inner/bad.rs"),
+        "//! mentions crate::domain in prose\nuse crate::domain::boards::Board;\n",
+    )
+    .unwrap();
+    let found = offending_lines(&dir, ABOVE_CORE);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with("use crate::domain::boards::Board;"));
+}
