@@ -17,6 +17,7 @@ pub mod dates;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod guard;
 pub mod ids;
 pub mod limits;
 pub mod loaders;

@@ -91,8 +91,6 @@ pub fn may(viewer: &Viewer, permission: ActionPermission, action: &action::Model
 pub enum BoardPermission {
     /// Schedule meetings, set the agenda, record attendance, write and approve minutes.
     ManageMeetings,
-    /// Create actions from the board's resolutions.
-    CreateActions,
     /// Record readings of the board's performance indicators.
     RecordReadings,
 }
@@ -111,9 +109,7 @@ fn board_permits(standing: BoardStanding, permission: BoardPermission) -> bool {
     use BoardStanding as S;
     match (standing, permission) {
         (S::Officer, P::ManageMeetings) => true,
-        (S::Officer, P::CreateActions) => true,
         (S::Member, P::ManageMeetings) => false,
-        (S::Member, P::CreateActions) => false,
         (S::Officer, P::RecordReadings) => true,
         (S::Member, P::RecordReadings) => false,
     }
@@ -129,6 +125,49 @@ pub fn may_on_board(viewer: &Viewer, permission: BoardPermission, board: uuid::U
         return false;
     };
     board_permits(standing, permission)
+}
+
+/// What a caller wants to do under a strategy priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorityPermission {
+    /// Add a delivery-plan action under the priority, owned by a board.
+    AddAction,
+}
+
+/// A caller's relation to a priority and to the board that would own the new action; one caller
+/// may hold both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorityStanding {
+    /// The priority's lead person.
+    Lead,
+    /// Chair, joint chair, vice-chair or secretary of the owning board.
+    BoardOfficer,
+}
+
+fn priority_permits(standing: PriorityStanding, permission: PriorityPermission) -> bool {
+    match (standing, permission) {
+        (PriorityStanding::Lead, PriorityPermission::AddAction) => true,
+        (PriorityStanding::BoardOfficer, PriorityPermission::AddAction) => true,
+    }
+}
+
+/// Whether the caller may do `permission` under `priority`, for the board `board`.
+pub fn may_on_priority(
+    viewer: &Viewer,
+    permission: PriorityPermission,
+    priority: &entity::priority::Model,
+    board: uuid::Uuid,
+) -> bool {
+    let mut standings = Vec::new();
+    if viewer.person_id().is_some() && priority.lead_person_id == viewer.person_id() {
+        standings.push(PriorityStanding::Lead);
+    }
+    if viewer.officer_boards.contains(&board) {
+        standings.push(PriorityStanding::BoardOfficer);
+    }
+    standings
+        .into_iter()
+        .any(|s| priority_permits(s, permission))
 }
 
 /// What a caller wants to do to a Domestic Homicide Review.

@@ -13,6 +13,7 @@ use crate::core::access;
 use crate::core::audit::{self, Entry, Outcome};
 use crate::core::context::{CtxExt, RequestContext};
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::guard::Target;
 use crate::core::ids::{self, Kind};
 use crate::core::policy::{self, ActionPermission};
 use crate::domain::types::Rag;
@@ -421,21 +422,23 @@ pub async fn create_priority_action(
         Some(id) => Some(visible_person(rc, id, "leadPersonId").await?),
         None => None,
     };
-    let is_priority_lead =
-        rc.viewer.person_id().is_some() && priority.lead_person_id == rc.viewer.person_id();
-    let is_officer =
-        policy::may_on_board(&rc.viewer, policy::BoardPermission::CreateActions, board.id);
-    if !(is_priority_lead || is_officer) {
-        return Err(audit::refuse(
-            rc,
+    crate::core::guard::require(
+        rc,
+        policy::may_on_priority(
+            &rc.viewer,
+            policy::PriorityPermission::AddAction,
+            &priority,
+            board.id,
+        ),
+        Target::new(
             "createPriorityAction",
             "priority",
             priority.id,
             priority.partnership_id,
-            "only the priority's lead or an officer of the board may add actions",
-        )
-        .await);
-    }
+        ),
+        "only the priority's lead or an officer of the board may add actions",
+    )
+    .await?;
     let txn = crate::core::db::begin_write(&rc.db).await?;
     let created = insert_action(
         &txn,
