@@ -3,7 +3,7 @@
 
 use crate::core::access;
 use crate::core::context::{CtxExt, RequestContext};
-use crate::core::error::{ApiError, ApiResult};
+use crate::core::error::{ApiError, ApiResult, ErrorCode, Raised};
 use crate::core::ids::{self, Kind};
 use crate::domain::actions::live::ActionsSubscription;
 use crate::domain::actions::writes::ActionsMutation;
@@ -320,66 +320,37 @@ impl Extension for ErrorCodes {
     }
 }
 
-/// What async-graphql raised, told apart by its message (the one place its texts are read;
-/// `tests/integration/errors.rs` and `tokens.rs` pin the outcomes).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Raised {
-    /// A value that does not coerce to its type.
-    BadValue,
-    /// The automatic-persisted-query protocol's "send the document" answer: clients match on
-    /// its text, so it is never rewritten.
-    PersistedQuery,
-    /// Anything else without a path: syntax, validation.
-    Invalid,
-    /// Anything else with a path: a bug.
-    Internal,
-}
-
-fn classify(error: &async_graphql::ServerError) -> Raised {
-    if error.message.starts_with("Invalid value") || error.message.starts_with("Failed to parse") {
-        Raised::BadValue
-    } else if error.message.starts_with("PersistedQuery") {
-        Raised::PersistedQuery
-    } else if error.path.is_empty() {
-        Raised::Invalid
-    } else {
-        Raised::Internal
-    }
-}
-
 /// Gives each error of a response its code (see [`ErrorCodes`]); `hide_names` replaces
 /// async-graphql's own messages, which name types and fields, with generic ones.
 fn code_errors(mut response: Response, production: bool, hide_names: bool) -> Response {
     for error in &mut response.errors {
         let api = error.source::<ApiError>().cloned();
-        let raised = classify(error);
+        let raised = Raised::of(error);
+        let coded = ErrorCode::of(error);
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if let Some(api) = api {
-            extensions.set("code", api.code());
-            if let ApiError::BadInput {
-                field: Some(field), ..
-            } = &api
-            {
-                extensions.set("field", field.as_str());
+            extensions.set("code", api.code().as_str());
+            if let Some(field) = api.field() {
+                extensions.set("field", field);
             }
             continue;
         }
-        if let Some(code) = extensions.get("code") {
+        if let Some(code) = coded {
             // Coded where it was raised (limits, rate, the checks in `limits`): only validation
             // refusals can echo names from the document.
-            let validation =
-                matches!(code, async_graphql::Value::String(c) if c == "GRAPHQL_VALIDATION_FAILED");
-            if validation && hide_names {
+            if code == ErrorCode::GraphqlValidationFailed && hide_names {
                 error.message = GENERIC_INVALID_DOCUMENT.into();
             }
             continue;
         }
         let code = match raised {
-            Raised::BadValue => "BAD_USER_INPUT",
-            Raised::PersistedQuery | Raised::Invalid => "GRAPHQL_VALIDATION_FAILED",
-            Raised::Internal => "INTERNAL",
+            Raised::BadValue => ErrorCode::BadUserInput,
+            Raised::Internal => ErrorCode::Internal,
+            Raised::PersistedQuery | Raised::Invalid | Raised::TooDeep | Raised::TooComplex => {
+                ErrorCode::GraphqlValidationFailed
+            }
         };
-        extensions.set("code", code);
+        extensions.set("code", code.as_str());
         match raised {
             Raised::Internal if production => error.message = "internal server error".into(),
             Raised::BadValue if hide_names => error.message = GENERIC_INVALID_VALUE.into(),

@@ -166,8 +166,7 @@ pub async fn settle_reads<C: ConnectionTrait>(
         return Ok(());
     }
     if purpose.is_none() && purpose_required(db, &reads).await? {
-        return Err(crate::core::error::ApiError::bad_input(
-            "X-Access-Purpose",
+        return Err(crate::core::error::ApiError::purpose_required(
             "this partnership requires an X-Access-Purpose header to read restricted records",
         ));
     }

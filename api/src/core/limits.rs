@@ -17,6 +17,7 @@
 
 use crate::config::Limits;
 use crate::core::context::RequestContext;
+use crate::core::error::{ApiError, ErrorCode, Raised};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
 };
@@ -144,7 +145,7 @@ impl RateLimited {
 
     /// As a GraphQL error (`extensions.retryAfter` becomes the HTTP `Retry-After`).
     fn into_server_error(self) -> ServerError {
-        let mut err = coded("RATE_LIMITED", self.message());
+        let mut err = ErrorCode::RateLimited.server_error(self.message());
         if let Some(ext) = err.extensions.as_mut() {
             ext.set("retryAfter", self.retry_after);
         }
@@ -172,11 +173,10 @@ pub struct HttpInfo {
 
 /// A refusal naming the limit.
 fn limit_error(limit: &str, message: String) -> ServerError {
-    let mut err = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", "LIMIT_EXCEEDED");
-    ext.set("limit", limit);
-    err.extensions = Some(ext);
+    let mut err = ErrorCode::LimitExceeded.server_error(message);
+    if let Some(ext) = err.extensions.as_mut() {
+        ext.set("limit", limit);
+    }
     err
 }
 
@@ -185,14 +185,6 @@ fn document_too_large(size: usize, limit: usize) -> ServerError {
         "maxDocumentBytes",
         format!("the document is {size} bytes; the limit is {limit} (maxDocumentBytes)"),
     )
-}
-
-fn coded(code: &str, message: impl Into<String>) -> ServerError {
-    let mut err = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
-    err.extensions = Some(ext);
-    err
 }
 
 /// The operation a request will run.
@@ -231,13 +223,10 @@ fn directives_unique(
                 .get(name)
                 .is_some_and(|d| d.is_repeatable);
             if !repeatable && !seen.insert(name) {
-                let mut err = ServerError::new(
-                    format!("The directive \"@{name}\" can only be used once at this location."),
-                    Some(directive.pos),
-                );
-                let mut ext = async_graphql::ErrorExtensionValues::default();
-                ext.set("code", "GRAPHQL_VALIDATION_FAILED");
-                err.extensions = Some(ext);
+                let mut err = ErrorCode::GraphqlValidationFailed.server_error(format!(
+                    "The directive \"@{name}\" can only be used once at this location."
+                ));
+                err.locations = vec![directive.pos];
                 return Err(err);
             }
         }
@@ -549,16 +538,14 @@ impl GateExtension {
         }
         match (ctx.data_opt::<HttpInfo>(), op.node.ty) {
             (Some(http), OperationType::Mutation) if http.get => {
-                return Err(coded(
-                    "METHOD_NOT_ALLOWED",
+                return Err(ErrorCode::MethodNotAllowed.server_error(
                     "mutations must be sent with POST",
                 ))
             }
             // The WebSocket carries subscriptions only: queries and mutations go over HTTP, where
             // the audit of restricted reads, the purpose rule and the rate limit apply.
             (None, OperationType::Query | OperationType::Mutation) => {
-                return Err(coded(
-                    "METHOD_NOT_ALLOWED",
+                return Err(ErrorCode::MethodNotAllowed.server_error(
                     "send queries and mutations to POST /graphql; the WebSocket carries subscriptions only",
                 ))
             }
@@ -596,27 +583,27 @@ impl GateExtension {
 
     /// async-graphql's depth and complexity refusals, coded and naming the limit.
     fn name_limit(&self, mut err: ServerError) -> ServerError {
-        if err.message.starts_with("Query is nested too deep") {
-            let mut named = limit_error(
-                "maxDepth",
-                format!(
-                    "the query is nested deeper than {} levels (maxDepth)",
-                    self.limits.max_depth
-                ),
-            );
-            named.locations = std::mem::take(&mut err.locations);
-            return named;
-        }
-        if err.message.starts_with("Query is too complex") {
-            return limit_error(
+        match Raised::of(&err) {
+            Raised::TooDeep => {
+                let mut named = limit_error(
+                    "maxDepth",
+                    format!(
+                        "the query is nested deeper than {} levels (maxDepth)",
+                        self.limits.max_depth
+                    ),
+                );
+                named.locations = std::mem::take(&mut err.locations);
+                named
+            }
+            Raised::TooComplex => limit_error(
                 "maxCost",
                 format!(
                     "the query costs more than {} (maxCost): a list costs its page size times what it selects; ask for smaller pages",
                     self.limits.max_cost
                 ),
-            );
+            ),
+            _ => err,
         }
-        err
     }
 }
 
@@ -628,7 +615,7 @@ async fn check_change_purpose(rc: &RequestContext) -> ServerResult<()> {
     }
     let internal = |err: crate::core::error::ApiError| {
         tracing::error!(error = ?err, "cannot check the purpose requirement");
-        coded(err.code(), err.to_string())
+        err.server_error()
     };
     if !crate::core::audit::purpose_required_for_changes(&rc.db, &rc.viewer)
         .await
@@ -647,12 +634,8 @@ async fn check_change_purpose(rc: &RequestContext) -> ServerResult<()> {
     crate::core::audit::record(&rc.db, &rc.viewer, None, entry)
         .await
         .map_err(internal)?;
-    let mut err = coded(
-        "BAD_USER_INPUT",
+    Err(ApiError::purpose_required(
         "your partnership requires people cleared for restricted records to state an X-Access-Purpose header for every change",
-    );
-    if let Some(ext) = err.extensions.as_mut() {
-        ext.set("field", "X-Access-Purpose");
-    }
-    Err(err)
+    )
+    .server_error())
 }

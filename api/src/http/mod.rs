@@ -16,7 +16,7 @@ pub mod metrics;
 
 use crate::core::auth::Viewer;
 use crate::core::context::RequestContext;
-use crate::core::error::ApiError;
+use crate::core::error::{ApiError, ErrorCode};
 use crate::core::limits::HttpInfo;
 use crate::startup::AppState;
 use async_graphql::http::GraphiQLSource;
@@ -126,9 +126,11 @@ pub(crate) fn error_response(status: StatusCode, err: ApiError) -> Response {
     coded_response(status, err.code(), &err.to_string())
 }
 
-fn coded_response(status: StatusCode, code: &str, message: &str) -> Response {
+/// A GraphQL-shaped body for a refusal outside GraphQL execution, with the code's own status
+/// unless the transport's rules say otherwise (`status`).
+fn coded_response(status: StatusCode, code: ErrorCode, message: &str) -> Response {
     let body = serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": code } }]
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
     });
     let mut response = (status, Json(body)).into_response();
     if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -162,7 +164,7 @@ pub async fn refuse_oversized_authorization(
 fn authorization_too_large() -> Response {
     coded_response(
         StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-        "REQUEST_HEADER_TOO_LARGE",
+        ErrorCode::RequestHeaderTooLarge,
         &format!("the Authorization header is over {MAX_AUTHORIZATION_BYTES} bytes"),
     )
 }
@@ -173,7 +175,7 @@ pub(crate) fn rate_limited(refused: crate::core::limits::RateLimited) -> Respons
     let body = serde_json::json!({
         "errors": [{
             "message": refused.message(),
-            "extensions": { "code": "RATE_LIMITED", "retryAfter": refused.retry_after }
+            "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfter": refused.retry_after }
         }]
     });
     let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
@@ -311,10 +313,14 @@ async fn execute(
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(operation, "request timed out");
-            crate::http::metrics::request(&operation, "SERVICE_UNAVAILABLE", started);
+            crate::http::metrics::request(
+                &operation,
+                ErrorCode::ServiceUnavailable.as_str(),
+                started,
+            );
             return coded_response(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "SERVICE_UNAVAILABLE",
+                ErrorCode::ServiceUnavailable,
                 "the request took too long and was stopped; re-read before retrying a change",
             );
         }
@@ -325,8 +331,8 @@ async fn execute(
         .await
     {
         Ok(()) => {}
-        Err(refused @ ApiError::BadInput { .. }) => {
-            crate::http::metrics::request(&operation, refused.code(), started);
+        Err(refused @ ApiError::PurposeRequired(_)) => {
+            crate::http::metrics::request(&operation, refused.code().as_str(), started);
             return error_response(StatusCode::BAD_REQUEST, refused);
         }
         Err(err) => {
@@ -346,36 +352,28 @@ fn respond(
     operation: &str,
     started: Instant,
 ) -> Response {
-    let codes: Vec<String> = response
-        .errors
-        .iter()
-        .filter_map(|e| {
-            e.extensions
-                .as_ref()?
-                .get("code")
-                .map(|c| c.to_string().trim_matches('"').to_string())
-        })
-        .collect();
-    let has = |code: &str| codes.iter().any(|c| c == code);
+    let codes: Vec<ErrorCode> = response.errors.iter().filter_map(ErrorCode::of).collect();
+    let has = |code: ErrorCode| codes.contains(&code);
     // A request error: nothing executed (no path on any error, no data).
     let request_error = !response.errors.is_empty()
         && response.data == async_graphql::Value::Null
         && response.errors.iter().all(|e| e.path.is_empty());
-    let (status, retry_after) = if has("RATE_LIMITED") {
+    let status_of = |code: ErrorCode| StatusCode::from_u16(code.status()).unwrap_or(StatusCode::OK);
+    let (status, retry_after) = if has(ErrorCode::RateLimited) {
         let wait = response
             .errors
             .iter()
             .find_map(|e| e.extensions.as_ref()?.get("retryAfter").cloned())
             .and_then(|v| v.to_string().parse::<u64>().ok())
             .unwrap_or(60);
-        (StatusCode::TOO_MANY_REQUESTS, Some(wait))
-    } else if has("SERVICE_UNAVAILABLE") && response.data == async_graphql::Value::Null {
+        (status_of(ErrorCode::RateLimited), Some(wait))
+    } else if has(ErrorCode::ServiceUnavailable) && response.data == async_graphql::Value::Null {
         (
-            StatusCode::SERVICE_UNAVAILABLE,
+            status_of(ErrorCode::ServiceUnavailable),
             Some(RETRY_AFTER_UNAVAILABLE),
         )
-    } else if has("METHOD_NOT_ALLOWED") {
-        (StatusCode::METHOD_NOT_ALLOWED, None)
+    } else if has(ErrorCode::MethodNotAllowed) {
+        (status_of(ErrorCode::MethodNotAllowed), None)
     } else if request_error && media == Media::GraphqlResponse {
         (StatusCode::BAD_REQUEST, None)
     } else {
@@ -383,7 +381,7 @@ fn respond(
     };
     crate::http::metrics::request(
         operation,
-        codes.first().map(String::as_str).unwrap_or("OK"),
+        codes.first().map(|c| c.as_str()).unwrap_or("OK"),
         started,
     );
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| serde_json::json!({}));
@@ -433,7 +431,7 @@ pub async fn graphql_post(
     let Some(media) = negotiate(&headers) else {
         return coded_response(
             StatusCode::NOT_ACCEPTABLE,
-            "NOT_ACCEPTABLE",
+            ErrorCode::NotAcceptable,
             "send Accept: application/graphql-response+json or application/json",
         );
     };
@@ -445,7 +443,7 @@ pub async fn graphql_post(
     if content_type.as_deref() != Some("application/json") {
         return coded_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "send the request as Content-Type: application/json",
         );
     }
@@ -454,7 +452,7 @@ pub async fn graphql_post(
         Err(_) => {
             return coded_response(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "the body is not valid JSON",
             )
         }
@@ -462,7 +460,7 @@ pub async fn graphql_post(
     let Some(fields) = value.as_object() else {
         return coded_response(
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            ErrorCode::BadRequest,
             "the body must be one JSON object with `query` (batches are not accepted)",
         );
     };
@@ -476,7 +474,7 @@ pub async fn graphql_post(
         _ => {
             return coded_response(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "`query` must be a string holding the GraphQL document",
             )
         }
@@ -500,7 +498,7 @@ async fn run(
         Err(err) => {
             return coded_response(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 &format!("not a GraphQL request: {err}"),
             )
         }
@@ -542,7 +540,7 @@ pub async fn graphql_get(
     let Some(media) = negotiate(&headers) else {
         return coded_response(
             StatusCode::NOT_ACCEPTABLE,
-            "NOT_ACCEPTABLE",
+            ErrorCode::NotAcceptable,
             "send Accept: application/graphql-response+json or application/json",
         );
     };
@@ -554,7 +552,7 @@ pub async fn graphql_get(
 pub async fn graphql_other(method: Method) -> Response {
     let mut response = coded_response(
         StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
+        ErrorCode::MethodNotAllowed,
         &format!("{method} is not supported: use POST, or GET for queries"),
     );
     response
