@@ -1,7 +1,6 @@
 //! Builds the schema from the per-area query objects, the Relay `Node` interface with `node(id)`
 //! and `nodes(ids)`, and the extension that gives every error an `extensions.code`.
 
-use crate::core::access;
 use crate::core::context::{CtxExt, RequestContext};
 use crate::core::error::{ApiError, ApiResult, ErrorCode, Raised};
 use crate::core::ids::{self, Kind};
@@ -29,103 +28,41 @@ use uuid::Uuid;
 /// Most IDs accepted by `nodes(ids)`.
 pub const MAX_NODES: usize = 100;
 
-/// Any object with a global ID.
-#[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
-#[allow(clippy::large_enum_variant)]
-pub enum Node {
-    Partnership(Partnership),
-    Organisation(Organisation),
-    Person(Person),
-    Board(Board),
-    BoardMembership(BoardMembership),
-    Meeting(Meeting),
-    AgendaItem(AgendaItem),
-    Resolution(Resolution),
-    Strategy(Strategy),
-    Priority(Priority),
-    Action(Action),
-    ActionUpdate(ActionUpdate),
-    Indicator(Indicator),
-    IndicatorReading(IndicatorReading),
-    DomesticHomicideReview(Review),
-    WrittenUpdateRequest(WrittenUpdateRequest),
-    Clearance(Clearance),
+/// Makes the `Node` interface and `load_node` of the node table (`crate::node_types!`).
+macro_rules! node_interface {
+    ($($kind:ident: $entity:ident => $ty:ident $(via $present:path)?,)*) => {
+        /// Any object with a global ID.
+        #[derive(Interface)]
+        #[graphql(field(name = "id", ty = "ID"))]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Node {
+            $($kind($ty),)*
+        }
+
+        /// Loads one node the caller may see; `None` both for a missing and for an invisible
+        /// record.
+        async fn load_node(rc: &RequestContext, kind: Kind, id: Uuid) -> ApiResult<Option<Node>> {
+            Ok(match kind {
+                $(Kind::$kind => rc
+                    .load::<$entity::Entity>(id)
+                    .await?
+                    .map(|m| Node::$kind($ty(present!(rc, m $(, $present)?)))),)*
+            })
+        }
+    };
 }
 
-/// Loads one node the caller may see; `None` both for a missing and for an invisible record.
-async fn load_node(rc: &RequestContext, kind: Kind, id: Uuid) -> ApiResult<Option<Node>> {
-    Ok(match kind {
-        Kind::Partnership => rc
-            .load::<partnership::Entity>(id)
-            .await?
-            .map(|m| Node::Partnership(Partnership(m))),
-        Kind::Organisation => rc
-            .load::<organisation::Entity>(id)
-            .await?
-            .map(|m| Node::Organisation(Organisation(m))),
-        Kind::Person => rc
-            .load::<person::Entity>(id)
-            .await?
-            .map(|m| Node::Person(Person(m))),
-        Kind::Board => rc
-            .load::<board::Entity>(id)
-            .await?
-            .map(|m| Node::Board(Board(m))),
-        Kind::BoardMembership => rc
-            .load::<board_membership::Entity>(id)
-            .await?
-            .map(|m| Node::BoardMembership(BoardMembership(m))),
-        Kind::Meeting => rc
-            .load::<meeting::Entity>(id)
-            .await?
-            .map(|m| Node::Meeting(Meeting(m))),
-        Kind::AgendaItem => rc
-            .load::<agenda_item::Entity>(id)
-            .await?
-            .map(|m| Node::AgendaItem(AgendaItem(access::redact_agenda_item(&rc.viewer, m)))),
-        Kind::Resolution => rc
-            .load::<resolution::Entity>(id)
-            .await?
-            .map(|m| Node::Resolution(Resolution(m))),
-        Kind::Strategy => rc
-            .load::<strategy::Entity>(id)
-            .await?
-            .map(|m| Node::Strategy(Strategy(m))),
-        Kind::Priority => rc
-            .load::<priority::Entity>(id)
-            .await?
-            .map(|m| Node::Priority(Priority(m))),
-        Kind::Action => rc
-            .load::<action::Entity>(id)
-            .await?
-            .map(|m| Node::Action(Action(m))),
-        Kind::ActionUpdate => rc
-            .load::<action_update::Entity>(id)
-            .await?
-            .map(|m| Node::ActionUpdate(ActionUpdate(m))),
-        Kind::Indicator => rc
-            .load::<indicator::Entity>(id)
-            .await?
-            .map(|m| Node::Indicator(Indicator(m))),
-        Kind::IndicatorReading => rc
-            .load::<indicator_reading::Entity>(id)
-            .await?
-            .map(|m| Node::IndicatorReading(IndicatorReading(m))),
-        Kind::DomesticHomicideReview => rc
-            .load::<domestic_homicide_review::Entity>(id)
-            .await?
-            .map(|m| Node::DomesticHomicideReview(Review(m))),
-        Kind::WrittenUpdateRequest => rc
-            .load::<written_update_request::Entity>(id)
-            .await?
-            .map(|m| Node::WrittenUpdateRequest(WrittenUpdateRequest(m))),
-        Kind::Clearance => rc
-            .load::<clearance::Entity>(id)
-            .await?
-            .map(|m| Node::Clearance(Clearance(m))),
-    })
+/// A visible row as the caller may see it: whole, or through its access function.
+macro_rules! present {
+    ($rc:expr, $model:expr) => {
+        $model
+    };
+    ($rc:expr, $model:expr, $present:path) => {
+        $present(&$rc.viewer, $model)
+    };
 }
+
+crate::node_types!(node_interface);
 
 /// `node` and `nodes`.
 #[derive(Default)]
