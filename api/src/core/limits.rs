@@ -75,8 +75,8 @@ impl RateLimits {
         cost: u32,
     ) -> Result<Option<RateState>, RateLimited> {
         let key = match (person, client) {
-            (Some(person), _) => Caller::Person(person),
-            (None, Some(ip)) => Caller::Address(ip),
+            (Some(person), _) => BudgetOwner::Person(person),
+            (None, Some(ip)) => BudgetOwner::Address(ip),
             (None, None) => return Ok(None),
         };
         self.spend_key(&key, cost).map(Some).map_err(|retry_after| {
@@ -86,15 +86,15 @@ impl RateLimits {
     }
 
     /// Spends `cost` from one budget; `Err` holds the seconds until it can be afforded.
-    fn spend_key(&self, key: &Caller, cost: u32) -> Result<RateState, u64> {
+    fn spend_key(&self, key: &BudgetOwner, cost: u32) -> Result<RateState, u64> {
         let (limiter, name, limit) = match key {
-            Caller::Person(id) => (
+            BudgetOwner::Person(id) => (
                 &self.signed_in,
                 format!("person:{id}"),
                 self.signed_in_limit,
             ),
             // An IPv6 client usually holds a whole /64: one budget for the block.
-            Caller::Address(IpAddr::V6(ip)) => {
+            BudgetOwner::Address(IpAddr::V6(ip)) => {
                 let block = u128::from(*ip) >> 64;
                 (
                     &self.anonymous,
@@ -102,7 +102,7 @@ impl RateLimits {
                     self.anonymous_limit,
                 )
             }
-            Caller::Address(ip) => (&self.anonymous, format!("ip:{ip}"), self.anonymous_limit),
+            BudgetOwner::Address(ip) => (&self.anonymous, format!("ip:{ip}"), self.anonymous_limit),
         };
         let n = NonZeroU32::new(cost.clamp(1, limit)).expect("non-zero");
         match limiter.check_key_n(&name, n) {
@@ -120,7 +120,7 @@ impl RateLimits {
 }
 
 /// Who a budget belongs to.
-enum Caller {
+enum BudgetOwner {
     Person(uuid::Uuid),
     Address(IpAddr),
 }

@@ -171,7 +171,9 @@ pub async fn actions_csv(
     caller: Caller,
     params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Caller(viewer, purpose) = caller;
+    let Caller {
+        viewer, purpose, ..
+    } = caller;
     let client = crate::http::client_address(&state, &headers, peer);
     let mut rate = None;
     let result = async {

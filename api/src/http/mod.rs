@@ -11,10 +11,10 @@
 //!   `RateLimit-Remaining`) once a query has been costed.
 //! - Restricted reads are audited before the response leaves; if that fails it is withheld.
 
+mod caller;
 pub mod export;
 pub mod metrics;
 
-use crate::core::auth::Viewer;
 use crate::core::context::RequestContext;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::limits::HttpInfo;
@@ -33,20 +33,7 @@ use std::time::Instant;
 /// Seconds a client is told to wait after a 503.
 const RETRY_AFTER_UNAVAILABLE: u64 = 5;
 
-/// Largest `Authorization` value accepted, in bytes (the header, or the token in a WebSocket's
-/// `connection_init`). Real bearer tokens are one or two KiB; every byte of a token is
-/// base64-decoded, parsed and hashed for its signature before a bad one can be refused, so
-/// without a bound anyone could make the server do that work on hundreds of KiB per request.
-/// 8 KiB is the usual per-header limit of proxies (nginx's default header buffer), so no token
-/// that works behind one is refused here. Over it: 431 before anything is decoded.
-pub const MAX_AUTHORIZATION_BYTES: usize = 8 * 1024;
-
-/// Longest purpose a caller may state.
-pub const MAX_PURPOSE_LEN: usize = 200;
-
-/// The caller, from the `Authorization` header (the only place a token is read), and the purpose
-/// they state for the audit log in `X-Access-Purpose`.
-pub struct Caller(pub Viewer, pub Option<String>);
+pub use caller::{Caller, MAX_AUTHORIZATION_BYTES, MAX_PURPOSE_LEN};
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Response;
@@ -55,54 +42,30 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Caller::from_headers(state, &parts.headers).await
+        caller_from_headers(state, &parts.headers).await
     }
 }
 
-impl Caller {
-    /// Reads the token and purpose. GraphQL handlers call this only after the cheap checks
-    /// (method, media types, body), so a malformed request costs no database work.
-    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Self, Response> {
-        let purpose = match headers.get("x-access-purpose") {
-            None => None,
-            Some(v) => {
-                let text = v.to_str().map(str::trim).unwrap_or("");
-                if text.is_empty() || text.chars().count() > MAX_PURPOSE_LEN {
-                    return Err(error_response(
-                        StatusCode::BAD_REQUEST,
-                        ApiError::bad_input("X-Access-Purpose", format!("X-Access-Purpose must be 1 to {MAX_PURPOSE_LEN} printable characters")),
-                    ));
-                }
-                Some(text.to_string())
-            }
-        };
-        let Some(value) = headers.get(header::AUTHORIZATION) else {
-            return Ok(Caller(Viewer::anonymous(), purpose));
-        };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                unauthenticated(ApiError::Unauthenticated(
-                    "expected `Authorization: Bearer <token>`".into(),
-                ))
-            })?;
-        let identity = state.auth.identify(token).map_err(unauthenticated)?;
-        let viewer = Viewer::load(&state.db, &identity)
-            .await
-            .map_err(|e| match e {
-                ApiError::Unauthenticated(_) => unauthenticated(e),
-                ApiError::Unavailable => error_response(StatusCode::SERVICE_UNAVAILABLE, e),
-                other => error_response(StatusCode::INTERNAL_SERVER_ERROR, other),
-            })?;
-        Ok(Caller(viewer, purpose))
-    }
+/// The caller of an HTTP request, or the response refusing it. GraphQL handlers call this only
+/// after the cheap checks (method, media types, body), so a malformed request costs no database
+/// work. A header that is not text reads as empty, and is refused as such.
+pub async fn caller_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Caller, Response> {
+    let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+    Caller::identify(
+        state,
+        text(header::AUTHORIZATION.as_str()),
+        text("x-access-purpose"),
+    )
+    .await
+    .map_err(|e| match e {
+        ApiError::Unauthenticated(_) => unauthenticated(e),
+        ApiError::BadInput { .. } => error_response(StatusCode::BAD_REQUEST, e),
+        ApiError::Unavailable => error_response(StatusCode::SERVICE_UNAVAILABLE, e),
+        other => error_response(StatusCode::INTERNAL_SERVER_ERROR, other),
+    })
 }
 
 /// The TCP peer's address, when the server was started with connection info.
@@ -295,13 +258,18 @@ async fn execute(
     let started = Instant::now();
     let operation = operation_label(request.operation_name.as_deref());
     tracing::Span::current().record("operation", operation.as_str());
-    if let Some(person) = caller.0.person_id() {
+    if let Some(person) = caller.viewer.person_id() {
         tracing::Span::current().record("person", tracing::field::display(person));
     }
-    if state.production && caller.0.person.is_none() {
+    if state.production && caller.viewer.person.is_none() {
         request = request.disable_introspection();
     }
-    let context = RequestContext::new(caller.0, state.db.clone(), caller.1, state.events.clone());
+    let context = RequestContext::new(
+        caller.viewer,
+        state.db.clone(),
+        caller.purpose,
+        state.events.clone(),
+    );
     let (viewer, reads, purpose) = (
         context.viewer.clone(),
         context.reads.clone(),
@@ -503,7 +471,7 @@ async fn run(
             )
         }
     };
-    let caller = match Caller::from_headers(state, headers).await {
+    let caller = match caller_from_headers(state, headers).await {
         Ok(c) => c,
         Err(refusal) => return refusal,
     };
@@ -584,6 +552,7 @@ pub async fn graphql_ws(
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
             let schema = state.schema.clone();
+            let init_state = state.clone();
             let connection = async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
                 .on_connection_init(move |payload| async move {
                     let refuse = |m: &str| async_graphql::Error::new(m.to_string());
@@ -599,49 +568,23 @@ pub async fn graphql_ws(
                     // Browsers cannot set headers on a WebSocket: the purpose travels here.
                     let purpose = match field("X-Access-Purpose", "x-access-purpose") {
                         None => None,
-                        Some(serde_json::Value::String(p))
-                            if !p.trim().is_empty() && p.chars().count() <= MAX_PURPOSE_LEN =>
-                        {
-                            Some(p.trim().to_string())
-                        }
-                        Some(_) => {
-                            return Err(refuse(
-                                "X-Access-Purpose must be 1 to 200 printable characters",
-                            ))
-                        }
+                        Some(serde_json::Value::String(p)) => Some(p),
+                        Some(_) => return Err(refuse("X-Access-Purpose must be a string")),
                     };
-                    let viewer = match token {
-                        None => Viewer::anonymous(),
-                        // As for the header (see `refuse_oversized_authorization`): not decoded.
-                        Some(value) if value.len() > MAX_AUTHORIZATION_BYTES => {
-                            return Err(refuse(&format!(
-                                "Authorization is over {MAX_AUTHORIZATION_BYTES} bytes"
-                            )))
-                        }
-                        Some(value) => {
-                            let token = value
-                                .strip_prefix("Bearer ")
-                                .unwrap_or(&value)
-                                .trim()
-                                .to_string();
-                            let identity = state
-                                .auth
-                                .identify(&token)
-                                .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                            if let Ok(mut at) = expiry_in_init.lock() {
-                                *at = Some(identity.expires_at);
-                            }
-                            Viewer::load(&state.db, &identity)
-                                .await
-                                .map_err(|e| async_graphql::Error::new(e.to_string()))?
-                        }
-                    };
+                    let caller =
+                        Caller::identify(&init_state, token.as_deref(), purpose.as_deref())
+                            .await
+                            .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    if let Ok(mut at) = expiry_in_init.lock() {
+                        *at = caller.expires_at;
+                    }
+                    let (viewer, purpose) = (caller.viewer, caller.purpose);
                     let mut data = async_graphql::Data::default();
                     data.insert(RequestContext::new(
                         viewer,
-                        state.db.clone(),
+                        init_state.db.clone(),
                         purpose,
-                        state.events.clone(),
+                        init_state.events.clone(),
                     ));
                     Ok(data)
                 })
