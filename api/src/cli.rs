@@ -1,4 +1,5 @@
-//! The `csp-hub` command line: `serve` (default), `migrate`, `seed`, `token`, `schema`.
+//! The `csp-hub` command line: `serve` (default), `migrate`, `seed`, `generate`, `token`,
+//! `schema`.
 
 use crate::config::Config;
 use clap::{Parser, Subcommand};
@@ -25,6 +26,9 @@ enum Command {
     Migrate,
     /// Load the demo data set (the seed papers) into an empty database.
     Seed,
+    /// Fill an empty database with a generated partnership network of any size (deterministic),
+    /// e.g. `csp-hub generate --actions 1000000` to size a deployment or run the benchmark.
+    Generate(crate::generate::Scale),
     /// Print a signed development token (HS256) for a person's subject, e.g. `csp-hub token luke-baldock`.
     Token {
         /// The person's subject (in the demo data: the person key, e.g. `luke-baldock`).
@@ -84,6 +88,25 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             } else {
                 println!("the database already holds data; nothing loaded");
             }
+            Ok(())
+        }
+        Command::Generate(scale) => {
+            let (db, _) = crate::core::db::connect(&config).await?;
+            crate::core::db::migrate(&db).await?;
+            let started = std::time::Instant::now();
+            let made = crate::generate::generate(&db, &scale).await?;
+            println!(
+                "generated in {:.1} s: {} partnerships, {} organisations, {} people, {} boards, {} meetings, {} agenda items, {} actions, {} progress updates",
+                started.elapsed().as_secs_f64(),
+                made.partnerships,
+                made.organisations,
+                made.people,
+                made.boards,
+                made.meetings,
+                made.agenda_items,
+                made.actions,
+                made.action_updates
+            );
             Ok(())
         }
         _ => {

@@ -11,7 +11,8 @@
 //! - [`schema`]: assembles the areas' roots and the Relay `Node` interface into one schema.
 //! - [`http`]: GraphQL over HTTP and WebSocket, the CSV export, health and metrics; the caller's
 //!   token and purpose are read there once, for both transports.
-//! - [`startup`], [`cli`], [`config`], [`seed`], [`telemetry`]: running the server.
+//! - [`startup`], [`cli`], [`config`], [`seed`], [`generate`], [`telemetry`]: running the
+//!   server and filling its database.
 //!
 //! Imports point down this list only: `core` imports no `domain`, `http` or `schema`
 //! (the `layering` integration test fails when it does), a service imports no GraphQL type, and
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod core;
 pub mod domain;
+pub mod generate;
 pub mod http;
 pub mod schema;
 pub mod seed;
