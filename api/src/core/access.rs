@@ -635,3 +635,8 @@ pub fn clearance_flags(viewer: &Viewer) -> Select<clearance::Entity> {
         .filter(C::Status.eq(entity::enums::ClearanceStatus::Approved))
         .filter(C::ExpiresAt.gt(chrono::Utc::now()))
 }
+
+/// Whether the viewer may see people's work email addresses: signed-in callers only.
+pub fn sees_email(viewer: &Viewer) -> bool {
+    viewer.person.is_some()
+}

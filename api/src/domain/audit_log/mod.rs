@@ -1,5 +1,7 @@
 //! The audit log as partnership administrators read it: who did or read what, newest first.
 
+pub mod service;
+
 use crate::core::error::ApiResult;
 use chrono::Utc;
 use entity::audit_log;
@@ -66,24 +68,8 @@ impl AuditQuery {
     ) -> ApiResult<crate::core::pagination::Conn<AuditEntry>> {
         use crate::core::context::CtxExt;
         use crate::core::pagination::{connection, PageArgs, Sort, SortType};
-        use sea_orm::{ColumnTrait, QueryFilter};
         let rc = ctx.req()?;
-        let partnership = crate::core::ids::decode(
-            &partnership_id,
-            crate::core::ids::Kind::Partnership,
-            "partnershipId",
-        )?;
-        if !crate::core::policy::may_in_partnership(
-            &rc.viewer,
-            crate::core::policy::PartnershipPermission::ReadAuditLog,
-            partnership,
-        ) {
-            return Err(crate::core::error::ApiError::Forbidden(
-                "only the partnership's administrators may read its audit log".into(),
-            ));
-        }
-        let select = crate::core::access::visible::<audit_log::Entity>(&rc.viewer)
-            .filter(audit_log::Column::PartnershipId.eq(partnership));
+        let select = service::entries(rc, &partnership_id)?;
         let sort = Sort::desc(
             audit_log::Column::OccurredAt,
             audit_log::Column::Id,

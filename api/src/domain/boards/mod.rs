@@ -1,9 +1,11 @@
 //! Boards, sub-groups and panels, their seats, and attendance rates.
 //! No visibility decisions here: reads go through `access`.
 
+pub mod service;
+
 use crate::core::access;
 use crate::core::context::CtxExt;
-use crate::core::error::{ApiError, ApiResult};
+use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
 use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::actions::{Action, ActionFilter, ActionOrder};
@@ -12,27 +14,14 @@ use crate::domain::meetings::{Meeting, MeetingFilter};
 use crate::domain::partners::{Organisation, Partnership, Person};
 use crate::domain::reviews::Review;
 use crate::domain::types::{BoardKind, MembershipRole, SecurityMarking, Visibility};
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
-use entity::enums::{AttendanceStatus, MeetingStatus};
-use entity::{
-    attendance, board, board_membership, domestic_homicide_review, meeting, organisation,
-    partnership, person,
-};
+use entity::{board, board_membership, domestic_homicide_review, partnership, person};
 use sea_orm::{ColumnTrait, QueryFilter};
-use std::collections::BTreeMap;
+pub use service::{AddMembershipInput, BoardFilter, CreateBoardInput, UpdateBoardInput};
 
 /// A board, sub-group, operational panel, forum or task-and-finish group.
 pub struct Board(pub board::Model);
-
-/// Filters for board lists.
-#[derive(InputObject, Default)]
-pub struct BoardFilter {
-    pub partnership_id: Option<ID>,
-    /// Only direct sub-groups of this board.
-    pub parent_id: Option<ID>,
-    pub kind: Option<BoardKind>,
-}
 
 pub(crate) fn board_sort() -> Sort<board::Entity> {
     Sort::asc(board::Column::Name, board::Column::Id, SortType::Text)
@@ -53,21 +42,7 @@ pub async fn list(
     args: PageArgs,
 ) -> ApiResult<Conn<Board>> {
     let rc = ctx.req()?;
-    let mut select = access::visible::<board::Entity>(&rc.viewer);
-    if let Some(p) = &filter.partnership_id {
-        select = select.filter(board::Column::PartnershipId.eq(ids::decode(
-            p,
-            Kind::Partnership,
-            "partnershipId",
-        )?));
-    }
-    if let Some(p) = &filter.parent_id {
-        select =
-            select.filter(board::Column::ParentId.eq(ids::decode(p, Kind::Board, "parentId")?));
-    }
-    if let Some(kind) = filter.kind {
-        select = select.filter(board::Column::Kind.eq(entity::enums::BoardKind::from(kind)));
-    }
+    let select = service::boards(rc, &filter)?;
     connection(rc, select, board_sort(), args, Board).await
 }
 
@@ -156,7 +131,7 @@ impl Board {
         before: Option<String>,
     ) -> ApiResult<Conn<crate::domain::clearances::Clearance>> {
         let rc = ctx.req()?;
-        let select = crate::domain::clearances::list_select(
+        let select = crate::domain::clearances::service::list_select(
             rc,
             Some(self.0.id),
             None,
@@ -281,98 +256,19 @@ impl Board {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> ApiResult<Vec<AttendanceRate>> {
-        attendance_rates(ctx, self.0.id, from, to).await
-    }
-}
-
-async fn attendance_rates(
-    ctx: &Context<'_>,
-    board_id: uuid::Uuid,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> ApiResult<Vec<AttendanceRate>> {
-    let rc = ctx.req()?;
-    let to = to.unwrap_or_else(|| Utc::now().date_naive());
-    let from = match from {
-        Some(from) => from,
-        None => crate::core::dates::days_before(to, 365, "to")?,
-    };
-    if from > to {
-        return Err(ApiError::bad_input("from", "`from` must not be after `to`"));
-    }
-    let start = crate::core::dates::start_of(from);
-    let end = crate::core::dates::end_of(to, "to")?;
-    let meetings: Vec<uuid::Uuid> = access::visible::<meeting::Entity>(&rc.viewer)
-        .filter(meeting::Column::BoardId.eq(board_id))
-        .filter(meeting::Column::Status.eq(MeetingStatus::Held))
-        .filter(meeting::Column::StartsAt.gte(start))
-        .filter(meeting::Column::StartsAt.lt(end))
-        .all(&rc.db)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    if meetings.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = access::visible::<attendance::Entity>(&rc.viewer)
-        .filter(attendance::Column::MeetingId.is_in(meetings))
-        .all(&rc.db)
-        .await?;
-    let people: BTreeMap<uuid::Uuid, uuid::Uuid> = access::visible::<person::Entity>(&rc.viewer)
-        .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
-        .all(&rc.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.organisation_id))
-        .collect();
-
-    #[derive(Default)]
-    struct Tally {
-        meetings: std::collections::BTreeSet<uuid::Uuid>,
-        attended: i32,
-        apologies: i32,
-        absent: i32,
-    }
-    let mut tallies: BTreeMap<uuid::Uuid, Tally> = BTreeMap::new();
-    for row in rows {
-        let Some(org) = people.get(&row.person_id) else {
-            continue;
-        };
-        let t = tallies.entry(*org).or_default();
-        match row.status {
-            AttendanceStatus::Present | AttendanceStatus::Substitute => t.attended += 1,
-            AttendanceStatus::Apologies => t.apologies += 1,
-            AttendanceStatus::Absent => t.absent += 1,
-            // "Also present" guests are not members and do not count towards a rate.
-            AttendanceStatus::AlsoPresent => continue,
-        }
-        t.meetings.insert(row.meeting_id);
-    }
-    let orgs: BTreeMap<uuid::Uuid, organisation::Model> =
-        access::visible::<organisation::Entity>(&rc.viewer)
-            .filter(organisation::Column::Id.is_in(tallies.keys().copied()))
-            .all(&rc.db)
-            .await?
+        let tallies = service::attendance_rates(ctx.req()?, self.0.id, from, to).await?;
+        Ok(tallies
             .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
-    let mut out: Vec<AttendanceRate> = tallies
-        .into_iter()
-        .filter_map(|(org, t)| {
-            let expected = t.attended + t.apologies + t.absent;
-            Some(AttendanceRate {
-                organisation: Organisation(orgs.get(&org)?.clone()),
-                meetings: t.meetings.len() as i32,
+            .map(|t| AttendanceRate {
+                organisation: Organisation(t.organisation),
+                meetings: t.meetings,
                 attended: t.attended,
                 apologies: t.apologies,
                 absent: t.absent,
-                rate: (expected > 0).then(|| t.attended as f64 / expected as f64),
+                rate: t.rate,
             })
-        })
-        .collect();
-    out.sort_by(|a, b| a.organisation.0.name.cmp(&b.organisation.0.name));
-    Ok(out)
+            .collect())
+    }
 }
 
 /// A person's seat on a board.
@@ -422,7 +318,7 @@ impl BoardMembership {
         before: Option<String>,
     ) -> ApiResult<Conn<crate::domain::clearances::Clearance>> {
         let rc = ctx.req()?;
-        let select = crate::domain::clearances::list_select(
+        let select = crate::domain::clearances::service::list_select(
             rc,
             Some(self.0.board_id),
             None,
@@ -473,91 +369,6 @@ impl BoardsQuery {
     }
 }
 
-/// A new board or sub-group.
-#[derive(InputObject)]
-pub struct CreateBoardInput {
-    pub partnership_id: ID,
-    pub name: String,
-    pub kind: BoardKind,
-    /// The board it reports to (same partnership).
-    pub parent_id: Option<ID>,
-    pub visibility: Visibility,
-    pub meeting_frequency: Option<String>,
-    pub terms_of_reference: Option<String>,
-}
-
-/// Changes to a board; fields left out stay as they are.
-#[derive(InputObject)]
-pub struct UpdateBoardInput {
-    pub board_id: ID,
-    pub name: Option<String>,
-    pub kind: Option<BoardKind>,
-    /// A new board it reports to (same partnership; never itself or one of its own sub-groups).
-    pub parent_id: Option<ID>,
-    pub visibility: Option<Visibility>,
-    pub meeting_frequency: Option<String>,
-    pub terms_of_reference: Option<String>,
-}
-
-/// Most levels walked when checking a new parent for a cycle; structures are a few levels deep.
-const MAX_BOARD_DEPTH: usize = 32;
-
-/// A new seat on a board.
-#[derive(InputObject)]
-pub struct AddMembershipInput {
-    pub board_id: ID,
-    pub person_id: ID,
-    pub role: MembershipRole,
-    pub starts_on: Option<NaiveDate>,
-    /// Also ask for the seat to be cleared: a pending request that takes effect only when a
-    /// second, entitled person approves it (see `approveClearance`).
-    #[graphql(default)]
-    pub restricted_clearance: bool,
-}
-
-async fn board_for_admin(
-    rc: &crate::core::context::RequestContext,
-    board_id: uuid::Uuid,
-    operation: &str,
-) -> ApiResult<board::Model> {
-    let board = access::visible::<board::Entity>(&rc.viewer)
-        .filter(board::Column::Id.eq(board_id))
-        .one(&rc.db)
-        .await?
-        .ok_or(ApiError::NotFound("board"))?;
-    if !crate::core::policy::may_in_partnership(
-        &rc.viewer,
-        crate::core::policy::PartnershipPermission::ManageStructure,
-        board.partnership_id,
-    ) {
-        return Err(crate::core::audit::refuse(
-            rc,
-            operation,
-            "board",
-            board.id,
-            board.partnership_id,
-            "only the partnership's administrators may do this",
-        )
-        .await);
-    }
-    Ok(board)
-}
-
-async fn membership_for_admin(
-    rc: &crate::core::context::RequestContext,
-    id: &ID,
-    operation: &str,
-) -> ApiResult<(board_membership::Model, board::Model)> {
-    let id = ids::decode(id, Kind::BoardMembership, "membershipId")?;
-    let seat = access::visible::<board_membership::Entity>(&rc.viewer)
-        .filter(board_membership::Column::Id.eq(id))
-        .one(&rc.db)
-        .await?
-        .ok_or(ApiError::NotFound("membership"))?;
-    let board = board_for_admin(rc, seat.board_id, operation).await?;
-    Ok((seat, board))
-}
-
 /// Mutations of this area: partnership administrators manage boards, seats and clearances.
 /// Administration grants no sight of restricted content.
 #[derive(Default)]
@@ -567,149 +378,12 @@ pub struct BoardsMutation;
 impl BoardsMutation {
     /// Creates a board or sub-group.
     async fn create_board(&self, ctx: &Context<'_>, input: CreateBoardInput) -> ApiResult<Board> {
-        use sea_orm::{ActiveModelTrait, Set};
-        let rc = ctx.req()?;
-        let partnership_id =
-            ids::decode(&input.partnership_id, Kind::Partnership, "partnershipId")?;
-        let name = crate::core::validate::text("name", &input.name, 200)?;
-        if !crate::core::policy::may_in_partnership(
-            &rc.viewer,
-            crate::core::policy::PartnershipPermission::ManageStructure,
-            partnership_id,
-        ) {
-            return Err(crate::core::audit::refuse(
-                rc,
-                "createBoard",
-                "partnership",
-                partnership_id,
-                partnership_id,
-                "only the partnership's administrators may create boards",
-            )
-            .await);
-        }
-        let parent = match &input.parent_id {
-            Some(p) => {
-                let parent =
-                    board_for_admin(rc, ids::decode(p, Kind::Board, "parentId")?, "createBoard")
-                        .await?;
-                if parent.partnership_id != partnership_id {
-                    return Err(ApiError::bad_input(
-                        "parentId",
-                        "the parent board belongs to another partnership",
-                    ));
-                }
-                Some(parent.id)
-            }
-            None => None,
-        };
-        let txn = crate::core::db::begin_write(&rc.db).await?;
-        let now = Utc::now();
-        let created = board::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            partnership_id: Set(partnership_id),
-            parent_id: Set(parent),
-            name: Set(name),
-            kind: Set(input.kind.into()),
-            visibility: Set(input.visibility.into()),
-            meeting_frequency: Set(input
-                .meeting_frequency
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())),
-            terms_of_reference: Set(input
-                .terms_of_reference
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| match e.sql_err() {
-            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-                ApiError::bad_input("partnershipId", "no such partnership")
-            }
-            _ => e.into(),
-        })?;
-        crate::core::audit::allowed(&txn, rc, "createBoard", "board", created.id, partnership_id)
-            .await?;
-        txn.commit().await?;
-        Ok(Board(created))
+        service::create_board(ctx.req()?, input).await.map(Board)
     }
 
     /// Renames, reclassifies or moves a board (partnership administrators).
     async fn update_board(&self, ctx: &Context<'_>, input: UpdateBoardInput) -> ApiResult<Board> {
-        use sea_orm::{ActiveModelTrait, Set};
-        let rc = ctx.req()?;
-        let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
-        let name = crate::core::validate::optional_text("name", input.name.as_deref(), 200)?;
-        let frequency = crate::core::validate::optional_text(
-            "meetingFrequency",
-            input.meeting_frequency.as_deref(),
-            200,
-        )?;
-        let terms = crate::core::validate::optional_text(
-            "termsOfReference",
-            input.terms_of_reference.as_deref(),
-            20_000,
-        )?;
-        let board = board_for_admin(rc, board_id, "updateBoard").await?;
-        let mut changes = board::ActiveModel {
-            id: Set(board.id),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
-        };
-        if let Some(p) = &input.parent_id {
-            let parent =
-                board_for_admin(rc, ids::decode(p, Kind::Board, "parentId")?, "updateBoard")
-                    .await?;
-            if parent.partnership_id != board.partnership_id {
-                return Err(ApiError::bad_input(
-                    "parentId",
-                    "the parent board belongs to another partnership",
-                ));
-            }
-            // Walk up from the new parent: meeting the board itself would make a cycle.
-            let mut cursor = Some(parent.clone());
-            for _ in 0..MAX_BOARD_DEPTH {
-                let Some(current) = cursor else { break };
-                if current.id == board.id {
-                    return Err(ApiError::bad_input(
-                        "parentId",
-                        "a board cannot report to itself or to one of its own sub-groups",
-                    ));
-                }
-                cursor = rc.load_opt::<board::Entity>(current.parent_id).await?;
-            }
-            changes.parent_id = Set(Some(parent.id));
-        }
-        if let Some(name) = name {
-            changes.name = Set(name);
-        }
-        if let Some(kind) = input.kind {
-            changes.kind = Set(kind.into());
-        }
-        if let Some(visibility) = input.visibility {
-            changes.visibility = Set(visibility.into());
-        }
-        if let Some(frequency) = frequency {
-            changes.meeting_frequency = Set(Some(frequency));
-        }
-        if let Some(terms) = terms {
-            changes.terms_of_reference = Set(Some(terms));
-        }
-        let txn = crate::core::db::begin_write(&rc.db).await?;
-        let updated = changes.update(&txn).await?;
-        crate::core::audit::allowed(
-            &txn,
-            rc,
-            "updateBoard",
-            "board",
-            board.id,
-            board.partnership_id,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(Board(updated))
+        service::update_board(ctx.req()?, input).await.map(Board)
     }
 
     /// Gives a person a seat on a board.
@@ -718,52 +392,9 @@ impl BoardsMutation {
         ctx: &Context<'_>,
         input: AddMembershipInput,
     ) -> ApiResult<BoardMembership> {
-        use sea_orm::ActiveModelTrait;
-        let rc = ctx.req()?;
-        let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
-        let person_id = ids::decode(&input.person_id, Kind::Person, "personId")?;
-        let board = board_for_admin(rc, board_id, "addMembership").await?;
-        crate::core::validate::person(rc, person_id, "personId").await?;
-        let now = Utc::now();
-        let seat = board_membership::Model {
-            id: uuid::Uuid::now_v7(),
-            board_id: board.id,
-            person_id,
-            role: input.role.into(),
-            starts_on: input.starts_on,
-            ends_on: None,
-            created_at: now,
-            updated_at: now,
-        };
-        if input.restricted_clearance {
-            crate::domain::clearances::check_request(rc, &seat, &board, "addMembership").await?;
-        }
-        let txn = crate::core::db::begin_write(&rc.db).await?;
-        let seat = board_membership::ActiveModel::from(seat)
-            .insert(&txn)
-            .await?;
-        crate::core::audit::allowed(
-            &txn,
-            rc,
-            "addMembership",
-            "board_membership",
-            seat.id,
-            board.partnership_id,
-        )
-        .await?;
-        if input.restricted_clearance {
-            crate::domain::clearances::insert_request(
-                &txn,
-                rc,
-                &seat,
-                &board,
-                None,
-                "requestClearance",
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        Ok(BoardMembership(seat))
+        service::add_membership(ctx.req()?, input)
+            .await
+            .map(BoardMembership)
     }
 
     /// Ends a seat (its last day); clearance ends with it on the next request.
@@ -773,37 +404,9 @@ impl BoardsMutation {
         membership_id: ID,
         ends_on: NaiveDate,
     ) -> ApiResult<BoardMembership> {
-        use sea_orm::{ActiveModelTrait, Set};
-        let rc = ctx.req()?;
-        let (seat, board) = membership_for_admin(rc, &membership_id, "endMembership").await?;
-        if seat.starts_on.is_some_and(|s| ends_on < s) {
-            return Err(ApiError::bad_input(
-                "endsOn",
-                "a seat cannot end before it starts",
-            ));
-        }
-        let txn = crate::core::db::begin_write(&rc.db).await?;
-        let updated = board_membership::ActiveModel {
-            id: Set(seat.id),
-            ends_on: Set(Some(ends_on)),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
-        crate::core::audit::allowed(
-            &txn,
-            rc,
-            "endMembership",
-            "board_membership",
-            seat.id,
-            board.partnership_id,
-        )
-        .await?;
-        rc.events.publish_access_in(&txn, seat.person_id).await?;
-        txn.commit().await?;
-        rc.events.access_changed(seat.person_id);
-        Ok(BoardMembership(updated))
+        service::end_membership(ctx.req()?, &membership_id, ends_on)
+            .await
+            .map(BoardMembership)
     }
 
     /// Asks for a seat to be cleared (`true`: a pending request, which takes effect only when a
@@ -818,7 +421,7 @@ impl BoardsMutation {
         membership_id: ID,
         cleared: bool,
     ) -> ApiResult<BoardMembership> {
-        crate::domain::clearances::set_flag(ctx.req()?, &membership_id, cleared)
+        crate::domain::clearances::service::set_flag(ctx.req()?, &membership_id, cleared)
             .await
             .map(BoardMembership)
     }

@@ -3,6 +3,8 @@
 //! These are published in the papers, so they are visible to everyone; a person's email is shown
 //! only to signed-in callers. No visibility decisions here: reads go through `access`.
 
+pub mod service;
+
 use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
@@ -16,8 +18,8 @@ use crate::domain::reviews::Review;
 use crate::domain::strategies::Strategy;
 use crate::domain::types::OrganisationKind;
 use async_graphql::{Context, Object, ID};
-use entity::{board_membership, organisation, organisation_partnership, partnership, person};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use entity::{board_membership, organisation, partnership, person};
+use sea_orm::{ColumnTrait, QueryFilter};
 
 /// A Community Safety Partnership.
 pub struct Partnership(pub partnership::Model);
@@ -48,9 +50,7 @@ impl Partnership {
         before: Option<String>,
     ) -> ApiResult<Conn<Organisation>> {
         let rc = ctx.req()?;
-        let members = organisation_partnership::Entity::find_members(self.0.id);
-        let select = access::visible::<organisation::Entity>(&rc.viewer)
-            .filter(organisation::Column::Id.in_subquery(members));
+        let select = service::organisations(rc, Some(self.0.id));
         connection(
             rc,
             select,
@@ -195,31 +195,6 @@ impl Partnership {
     }
 }
 
-/// Subquery helpers for the organisation ↔ partnership link.
-trait MembersExt {
-    fn find_members(partnership: uuid::Uuid) -> sea_orm::sea_query::SelectStatement;
-    fn find_partnerships(organisation: uuid::Uuid) -> sea_orm::sea_query::SelectStatement;
-}
-
-impl MembersExt for organisation_partnership::Entity {
-    fn find_members(partnership: uuid::Uuid) -> sea_orm::sea_query::SelectStatement {
-        use organisation_partnership::Column as C;
-        organisation_partnership::Entity::find()
-            .select_only()
-            .column(C::OrganisationId)
-            .filter(C::PartnershipId.eq(partnership))
-            .into_query()
-    }
-    fn find_partnerships(organisation: uuid::Uuid) -> sea_orm::sea_query::SelectStatement {
-        use organisation_partnership::Column as C;
-        organisation_partnership::Entity::find()
-            .select_only()
-            .column(C::PartnershipId)
-            .filter(C::OrganisationId.eq(organisation))
-            .into_query()
-    }
-}
-
 fn organisation_sort() -> Sort<organisation::Entity> {
     Sort::asc(
         organisation::Column::Name,
@@ -264,9 +239,7 @@ impl Organisation {
         before: Option<String>,
     ) -> ApiResult<Conn<Partnership>> {
         let rc = ctx.req()?;
-        let served = organisation_partnership::Entity::find_partnerships(self.0.id);
-        let select = access::visible::<partnership::Entity>(&rc.viewer)
-            .filter(partnership::Column::Id.in_subquery(served));
+        let select = service::partnerships_served_by(rc, self.0.id);
         let sort = Sort::asc(
             partnership::Column::Name,
             partnership::Column::Id,
@@ -351,8 +324,7 @@ impl Person {
     }
     /// Work email: shown to signed-in callers only.
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
-        let signed_in = ctx.req()?.viewer.person.is_some();
-        Ok(if signed_in {
+        Ok(if access::sees_email(&ctx.req()?.viewer) {
             self.0.email.as_deref()
         } else {
             None
@@ -414,11 +386,12 @@ impl Person {
     }
 }
 
-/// The caller: who they are and what is theirs.
-pub struct Viewer;
+/// The caller: who they are and what is theirs. (`Me` in Rust, beside `auth::Viewer`, the
+/// caller's standing the access layer decides by.)
+pub struct Me;
 
-#[Object]
-impl Viewer {
+#[Object(name = "Viewer")]
+impl Me {
     /// Whether the request carried a valid token.
     async fn signed_in(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         Ok(ctx.req()?.viewer.person.is_some())
@@ -435,33 +408,17 @@ impl Viewer {
     }
     /// Partnerships whose partnership-level records the caller may see.
     async fn partnerships(&self, ctx: &Context<'_>) -> ApiResult<Vec<Partnership>> {
-        let rc = ctx.req()?;
-        let rows = access::visible::<partnership::Entity>(&rc.viewer)
-            .filter(partnership::Column::Id.is_in(rc.viewer.partnerships.iter().copied()))
-            .all(&rc.db)
-            .await?;
+        let rows = service::my_partnerships(ctx.req()?).await?;
         Ok(rows.into_iter().map(Partnership).collect())
     }
     /// The caller's current seats.
     async fn seats(&self, ctx: &Context<'_>) -> ApiResult<Vec<BoardMembership>> {
-        let rc = ctx.req()?;
-        let Some(me) = rc.viewer.person_id() else {
-            return Ok(Vec::new());
-        };
-        let rows = access::visible::<board_membership::Entity>(&rc.viewer)
-            .filter(board_membership::Column::PersonId.eq(me))
-            .filter(board_membership::Column::BoardId.is_in(rc.viewer.seats.iter().copied()))
-            .all(&rc.db)
-            .await?;
+        let rows = service::my_seats(ctx.req()?).await?;
         Ok(rows.into_iter().map(BoardMembership).collect())
     }
     /// Boards on which the caller holds restricted clearance.
     async fn cleared_boards(&self, ctx: &Context<'_>) -> ApiResult<Vec<Board>> {
-        let rc = ctx.req()?;
-        let rows = access::visible::<entity::board::Entity>(&rc.viewer)
-            .filter(entity::board::Column::Id.is_in(rc.viewer.cleared_boards.iter().copied()))
-            .all(&rc.db)
-            .await?;
+        let rows = service::my_cleared_boards(ctx.req()?).await?;
         Ok(rows.into_iter().map(Board).collect())
     }
     /// Actions the caller leads.
@@ -532,8 +489,8 @@ pub struct PartnersQuery;
 #[Object]
 impl PartnersQuery {
     /// The caller.
-    async fn viewer(&self) -> Viewer {
-        Viewer
+    async fn viewer(&self) -> Me {
+        Me
     }
     /// All partnerships.
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -562,12 +519,9 @@ impl PartnersQuery {
     }
     /// A partnership by its slug (`bromley`, `barking-dagenham`).
     async fn partnership(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<Partnership>> {
-        let rc = ctx.req()?;
-        let row = access::visible::<partnership::Entity>(&rc.viewer)
-            .filter(partnership::Column::Slug.eq(slug))
-            .one(&rc.db)
-            .await?;
-        Ok(row.map(Partnership))
+        Ok(service::partnership_by_slug(ctx.req()?, slug)
+            .await?
+            .map(Partnership))
     }
     /// Organisations, optionally only those serving one partnership.
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -581,14 +535,10 @@ impl PartnersQuery {
         before: Option<String>,
     ) -> ApiResult<Conn<Organisation>> {
         let rc = ctx.req()?;
-        let mut select = access::visible::<organisation::Entity>(&rc.viewer);
-        if let Some(p) = partnership_id {
-            let p = ids::decode(&p, Kind::Partnership, "partnershipId")?;
-            select = select.filter(
-                organisation::Column::Id
-                    .in_subquery(organisation_partnership::Entity::find_members(p)),
-            );
-        }
+        let partnership = partnership_id
+            .map(|p| ids::decode(&p, Kind::Partnership, "partnershipId"))
+            .transpose()?;
+        let select = service::organisations(rc, partnership);
         connection(
             rc,
             select,
@@ -612,21 +562,7 @@ impl PartnersQuery {
         before: Option<String>,
     ) -> ApiResult<Conn<Person>> {
         let rc = ctx.req()?;
-        let mut select = access::visible::<person::Entity>(&rc.viewer);
-        if let Some(o) = organisation_id {
-            select = select.filter(person::Column::OrganisationId.eq(ids::decode(
-                &o,
-                Kind::Organisation,
-                "organisationId",
-            )?));
-        }
-        if let Some(q) = search {
-            select = select.filter(crate::core::search::contains(
-                person::Column::Name,
-                &q,
-                "search",
-            )?);
-        }
+        let select = service::people(rc, organisation_id.as_ref(), search.as_deref())?;
         connection(
             rc,
             select,

@@ -1,8 +1,9 @@
 //! Strategies and their numbered priorities: the frame of the delivery plan.
 //! No visibility decisions here: reads go through `access`.
 
+pub mod service;
+
 use crate::child_relation;
-use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
@@ -12,7 +13,6 @@ use crate::domain::partners::{Organisation, Partnership, Person};
 use async_graphql::{Context, Object, ID};
 use chrono::NaiveDate;
 use entity::{organisation, partnership, person, priority, strategy};
-use sea_orm::{ColumnTrait, QueryFilter};
 
 child_relation!(
     /// Priorities of a strategy, by number.
@@ -140,10 +140,7 @@ pub async fn list(
     args: PageArgs,
 ) -> ApiResult<Conn<Strategy>> {
     let rc = ctx.req()?;
-    let mut select = access::visible::<strategy::Entity>(&rc.viewer);
-    if let Some(p) = partnership {
-        select = select.filter(strategy::Column::PartnershipId.eq(p));
-    }
+    let select = service::strategies(rc, partnership);
     let sort = Sort::desc(
         strategy::Column::PeriodStart,
         strategy::Column::Id,
