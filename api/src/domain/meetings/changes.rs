@@ -1,14 +1,14 @@
 //! Changing a meeting after it is scheduled: move or cancel it, reclassify and reorder its agenda,
 //! record declarations of interest, and correct approved minutes.
 //!
-//! The same rules as [`super::writes`]: the board's officers only, records loaded through
+//! The same rules as [`super::service`]: the board's officers only, records loaded through
 //! `access` first (invisible = NOT_FOUND), one transaction with its audit row. Approved minutes
 //! change only through [`MeetingChangesMutation::correct_minute`], which keeps both texts and
 //! the reason.
 
-use super::writes::{check_stub, check_time_allowed};
-use super::writes::{editable, item_for_write, item_of_managed_meeting, meeting_for_write};
-use super::writes::{MAX_TEXT_LEN, MAX_TITLE_LEN};
+use super::service::{check_stub, check_time_allowed};
+use super::service::{editable, item_for_write, item_of_managed_meeting, meeting_for_write};
+use super::service::{MAX_TEXT_LEN, MAX_TITLE_LEN};
 use super::{AgendaItem, DeclarationOfInterest, Meeting};
 use crate::core::access;
 use crate::core::audit;
