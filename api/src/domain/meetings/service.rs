@@ -33,6 +33,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub mod changes;
+
 /// Longest title accepted.
 pub const MAX_TITLE_LEN: usize = 300;
 /// Longest minute or resolution text accepted.
