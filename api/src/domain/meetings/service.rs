@@ -34,6 +34,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub mod changes;
+pub mod written_updates;
 
 /// Longest title accepted.
 pub const MAX_TITLE_LEN: usize = 300;
