@@ -426,7 +426,7 @@ impl Action {
         self.0.status_reason.as_deref()
     }
     /// Why the due date was missed, when recorded.
-    async fn missed_reason(&self) -> Option<writes::MissedReason> {
+    async fn missed_reason(&self) -> Option<service::MissedReason> {
         self.0.missed_reason.map(Into::into)
     }
     /// Optimistic-locking version: send it back with an update.
@@ -626,4 +626,5 @@ impl ActionsQuery {
 
 pub mod live;
 pub mod report;
+pub mod service;
 pub mod writes;

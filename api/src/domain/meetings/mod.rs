@@ -452,5 +452,6 @@ impl MeetingsQuery {
 }
 
 pub mod changes;
+pub mod service;
 pub mod writes;
 pub mod written_updates;
