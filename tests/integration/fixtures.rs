@@ -533,8 +533,6 @@ pub struct World {
     pub strategic_board: Uuid,
     pub marac: Uuid,
     pub meeting: Uuid,
-    /// The public, minuted item of `meeting` (minutes approved).
-    pub public_item: Uuid,
     pub stub_item: Uuid,
     pub hidden_item: Uuid,
     pub restricted_resolution: Uuid,
@@ -683,7 +681,6 @@ impl World {
             strategic_board,
             marac,
             meeting,
-            public_item,
             stub_item,
             hidden_item,
             restricted_resolution,
