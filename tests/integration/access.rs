@@ -5,32 +5,9 @@ use crate::fixtures::*;
 use api::core::ids::Kind;
 use serde_json::json;
 
-/// (caller, label): anonymous, a partner without a seat, a member without clearance, a cleared
-/// member, and a person of another partnership.
-const CALLERS: [(Option<&str>, &str); 5] = [
-    (None, "anonymous"),
-    (Some(PARTNER), "partner"),
-    (Some(MEMBER), "uncleared"),
-    (Some(CLEARED), "cleared"),
-    (Some(OUTSIDER), "outsider"),
-];
-
-fn expect(
-    label: &str,
-    anonymous: i64,
-    partner: i64,
-    uncleared: i64,
-    cleared: i64,
-    outsider: i64,
-) -> i64 {
-    match label {
-        "anonymous" => anonymous,
-        "partner" => partner,
-        "uncleared" => uncleared,
-        "cleared" => cleared,
-        _ => outsider,
-    }
-}
+/// The callers (`Caller::ALL`): anonymous, a partner without a seat, a member without clearance,
+/// a cleared member, and a person of another partnership. Expectations per caller are
+/// [`ByCaller`] values, by name.
 
 #[tokio::test]
 async fn action_lists_counts_and_rag_summary_follow_visibility() {
@@ -41,16 +18,38 @@ async fn action_lists_counts_and_rag_summary_follow_visibility() {
         ragSummary(filter: { partnershipId: $p }) { counts { total red amber green } }
         searched: actions(filter: { search: "zebracase" }) { totalCount }
     }"#;
-    for (caller, label) in CALLERS {
+    let totals = ByCaller {
+        anonymous: 1,
+        partner: 2,
+        uncleared: 2,
+        cleared: 5,
+        outsider: 1,
+    };
+    let reds = ByCaller {
+        anonymous: 0,
+        partner: 0,
+        uncleared: 0,
+        cleared: 3,
+        outsider: 0,
+    };
+    let searched = ByCaller {
+        anonymous: 0,
+        partner: 0,
+        uncleared: 0,
+        cleared: 2,
+        outsider: 0,
+    };
+    for caller in Caller::ALL {
+        let label = caller.label();
         let reply = app
             .gql(
-                caller,
+                caller.subject(),
                 q,
                 json!({ "p": gid(Kind::Partnership, w.partnership) }),
             )
             .await;
         let data = reply.data();
-        let total = expect(label, 1, 2, 2, 5, 1);
+        let total = totals.of(caller);
         assert_eq!(data["actions"]["totalCount"], total, "{label}: totalCount");
         assert_eq!(
             data["actions"]["edges"].as_array().unwrap().len() as i64,
@@ -63,15 +62,15 @@ async fn action_lists_counts_and_rag_summary_follow_visibility() {
         );
         assert_eq!(
             data["ragSummary"]["counts"]["red"],
-            expect(label, 0, 0, 0, 3, 0),
+            reds.of(caller),
             "{label}: red"
         );
         assert_eq!(
             data["searched"]["totalCount"],
-            expect(label, 0, 0, 0, 2, 0),
+            searched.of(caller),
             "{label}: search"
         );
-        if label != "cleared" {
+        if caller != Caller::Cleared {
             assert!(
                 !reply.body.to_string().contains(SECRET),
                 "{label} saw restricted text: {}",
@@ -95,41 +94,41 @@ async fn node_returns_null_for_invisible_records_exactly_as_for_missing_ones() {
     ];
     let missing = gid(Kind::Action, uuid::Uuid::now_v7());
     let q = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
-    for (caller, label) in CALLERS {
+    let visible_counts = ByCaller {
+        anonymous: 0,
+        partner: 0,
+        uncleared: 0,
+        cleared: restricted.len(),
+        outsider: 0,
+    };
+    for caller in Caller::ALL {
+        let label = caller.label();
         let mut ids = restricted.to_vec();
         ids.push(missing.clone());
-        let reply = app.gql(caller, q, json!({ "ids": ids })).await;
+        let reply = app.gql(caller.subject(), q, json!({ "ids": ids })).await;
         let nodes = reply.data()["nodes"].as_array().unwrap().clone();
         let visible = nodes[..restricted.len()]
             .iter()
             .filter(|n| !n.is_null())
             .count();
-        assert_eq!(
-            visible,
-            if label == "cleared" {
-                restricted.len()
-            } else {
-                0
-            },
-            "{label}: {nodes:?}"
-        );
+        assert_eq!(visible, visible_counts.of(caller), "{label}: {nodes:?}");
         assert!(nodes.last().unwrap().is_null());
         // And one at a time, through node(id): the same empty answer, no error.
         let one = app
             .gql(
-                caller,
+                caller.subject(),
                 "query($id: ID!) { node(id: $id) { id } }",
                 json!({ "id": restricted[0] }),
             )
             .await;
         let missing_one = app
             .gql(
-                caller,
+                caller.subject(),
                 "query($id: ID!) { node(id: $id) { id } }",
                 json!({ "id": missing }),
             )
             .await;
-        if label != "cleared" {
+        if caller != Caller::Cleared {
             assert_eq!(
                 one.body, missing_one.body,
                 "{label}: invisible and missing must look the same"
@@ -146,13 +145,18 @@ async fn restricted_agenda_items_show_only_their_stub_to_people_not_cleared() {
         agendaItems { totalCount edges { node { number title restricted redacted minuteText presenter classification
             resolutions { text actions { title } } } } }
     } } }"#;
-    for (caller, label) in CALLERS {
+    for caller in Caller::ALL {
+        let label = caller.label();
         let reply = app
-            .gql(caller, q, json!({ "id": gid(Kind::Meeting, w.meeting) }))
+            .gql(
+                caller.subject(),
+                q,
+                json!({ "id": gid(Kind::Meeting, w.meeting) }),
+            )
             .await;
         let items = &reply.data()["node"]["agendaItems"];
         let edges = items["edges"].as_array().unwrap();
-        if label == "cleared" {
+        if caller == Caller::Cleared {
             assert_eq!(items["totalCount"], 3);
             assert_eq!(edges[1]["node"]["title"], format!("DHR {SECRET} briefing"));
             assert_eq!(edges[1]["node"]["redacted"], false);
@@ -204,33 +208,56 @@ async fn reviews_and_nested_relations_follow_visibility() {
         node(id: $board) { ... on Board { name actions { totalCount } reviews { totalCount } meetings { totalCount } } }
         boards(filter: { partnershipId: $p }) { totalCount }
     }"#;
-    for (caller, label) in CALLERS {
-        let reply = app.gql(caller, q, json!({ "board": gid(Kind::Board, w.marac), "p": gid(Kind::Partnership, w.partnership) })).await;
+    let reviews = ByCaller {
+        anonymous: 0,
+        partner: 0,
+        uncleared: 0,
+        cleared: 1,
+        outsider: 0,
+    };
+    let boards = ByCaller {
+        anonymous: 1,
+        partner: 2,
+        uncleared: 2,
+        cleared: 2,
+        outsider: 1,
+    };
+    // Of the MARAC board, for those who see it (not anonymous callers, not outsiders).
+    let board_actions = ByCaller {
+        anonymous: 0,
+        partner: 0,
+        uncleared: 0,
+        cleared: 2,
+        outsider: 0,
+    };
+    for caller in Caller::ALL {
+        let label = caller.label();
+        let reply = app.gql(caller.subject(), q, json!({ "board": gid(Kind::Board, w.marac), "p": gid(Kind::Partnership, w.partnership) })).await;
         let data = reply.data();
         assert_eq!(
             data["domesticHomicideReviews"]["totalCount"],
-            expect(label, 0, 0, 0, 1, 0),
+            reviews.of(caller),
             "{label}"
         );
         assert_eq!(
             data["boards"]["totalCount"],
-            expect(label, 1, 2, 2, 2, 1),
+            boards.of(caller),
             "{label}: boards"
         );
-        match label {
-            "anonymous" | "outsider" => {
+        match caller {
+            Caller::Anonymous | Caller::Outsider => {
                 assert!(data["node"].is_null(), "{label}: a partnership board")
             }
             _ => {
                 let board = &data["node"];
                 assert_eq!(
                     board["actions"]["totalCount"],
-                    expect(label, 0, 0, 0, 2, 0),
+                    board_actions.of(caller),
                     "{label}: board actions"
                 );
                 assert_eq!(
                     board["reviews"]["totalCount"],
-                    expect(label, 0, 0, 0, 1, 0),
+                    reviews.of(caller),
                     "{label}: board reviews"
                 );
                 assert_eq!(
@@ -239,7 +266,7 @@ async fn reviews_and_nested_relations_follow_visibility() {
                 );
             }
         }
-        if label == "cleared" {
+        if caller == Caller::Cleared {
             let review = &data["domesticHomicideReviews"]["edges"][0]["node"];
             assert_eq!(review["classification"], "OFFICIAL_SENSITIVE");
             assert_eq!(review["actions"]["totalCount"], 1);

@@ -253,15 +253,38 @@ async fn a_second_entitled_person_approves_and_it_takes_effect_on_the_next_reque
         "pending grants nothing"
     );
 
-    // Whoever asked cannot approve; neither can the person; nor an uncleared vice-chair; nor a
-    // member who is cleared but not a chair.
-    for who in [ADMIN, MEMBER, UNCLEARED_CHAIR, CLEARED] {
+    // Nobody but a second entitled person approves.
+    struct Refused {
+        who: &'static str,
+        code: &'static str,
+    }
+    for Refused {
+        who,
+        code: expected,
+    } in [
+        // Whoever asked.
+        Refused {
+            who: ADMIN,
+            code: "FORBIDDEN",
+        },
+        // The person to be cleared.
+        Refused {
+            who: MEMBER,
+            code: "FORBIDDEN",
+        },
+        // An uncleared vice-chair.
+        Refused {
+            who: UNCLEARED_CHAIR,
+            code: "FORBIDDEN",
+        },
+        // A member who is cleared but not a chair: not a keeper of the register, the request is
+        // not even visible.
+        Refused {
+            who: CLEARED,
+            code: "NOT_FOUND",
+        },
+    ] {
         let reply = f.app.gql(Some(who), APPROVE, json!({ "c": request })).await;
-        let expected = if who == CLEARED {
-            "NOT_FOUND" // not a keeper of the register: the request is not even visible
-        } else {
-            "FORBIDDEN"
-        };
         assert_eq!(code(&reply), expected, "{who}: {}", reply.body);
     }
     assert!(!f.sees_restricted_action(MEMBER).await);

@@ -17,6 +17,76 @@ pub const OUTSIDER: &str = "outsider";
 pub const LEAD: &str = "strategic-lead";
 pub const CHAIR: &str = "strategic-chair";
 
+/// The callers the read rules distinguish, as [`World`] makes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// No token.
+    Anonymous,
+    /// A person of the partnership without a seat.
+    Partner,
+    /// A MARAC member without clearance.
+    Uncleared,
+    /// A cleared MARAC member.
+    Cleared,
+    /// A person of another partnership.
+    Outsider,
+}
+
+impl Caller {
+    pub const ALL: [Caller; 5] = [
+        Caller::Anonymous,
+        Caller::Partner,
+        Caller::Uncleared,
+        Caller::Cleared,
+        Caller::Outsider,
+    ];
+
+    /// The token subject (`None`: anonymous).
+    pub fn subject(self) -> Option<&'static str> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Partner => Some(PARTNER),
+            Caller::Uncleared => Some(MEMBER),
+            Caller::Cleared => Some(CLEARED),
+            Caller::Outsider => Some(OUTSIDER),
+        }
+    }
+
+    /// A name for assertion messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Caller::Anonymous => "anonymous",
+            Caller::Partner => "partner",
+            Caller::Uncleared => "uncleared",
+            Caller::Cleared => "cleared",
+            Caller::Outsider => "outsider",
+        }
+    }
+}
+
+/// One expected value per [`Caller`], by name.
+#[derive(Debug, Clone, Copy)]
+pub struct ByCaller<T> {
+    pub anonymous: T,
+    pub partner: T,
+    pub uncleared: T,
+    pub cleared: T,
+    pub outsider: T,
+}
+
+impl<T: Copy> ByCaller<T> {
+    /// What `caller` should get.
+    pub fn of(&self, caller: Caller) -> T {
+        match caller {
+            Caller::Anonymous => self.anonymous,
+            Caller::Partner => self.partner,
+            Caller::Uncleared => self.uncleared,
+            Caller::Cleared => self.cleared,
+            Caller::Outsider => self.outsider,
+        }
+    }
+}
+
 /// Fresh builders on one database.
 pub struct Builder<'a> {
     pub db: &'a DatabaseConnection,
@@ -463,8 +533,6 @@ pub struct World {
     pub strategic_board: Uuid,
     pub marac: Uuid,
     pub meeting: Uuid,
-    /// The public, minuted item of `meeting` (minutes approved).
-    pub public_item: Uuid,
     pub stub_item: Uuid,
     pub hidden_item: Uuid,
     pub restricted_resolution: Uuid,
@@ -613,7 +681,6 @@ impl World {
             strategic_board,
             marac,
             meeting,
-            public_item,
             stub_item,
             hidden_item,
             restricted_resolution,

@@ -20,6 +20,7 @@ mod meeting_writes;
 mod pagination;
 mod performance;
 mod permissions;
+mod policy;
 mod reports;
 mod resilience;
 mod restricted_reads;

@@ -15,6 +15,16 @@ use uuid::Uuid;
 
 const PURPOSE: &str = "MARAC case preparation";
 
+/// One read of restricted content, and the record whose audit row it must write.
+struct Case {
+    name: &'static str,
+    query: String,
+    vars: Value,
+    /// The audited record.
+    entity_type: &'static str,
+    id: Uuid,
+}
+
 struct Fixture {
     app: TestApp,
     w: World,
@@ -114,43 +124,43 @@ impl Fixture {
     }
 
     /// The reads the finding names, each with the record it must audit.
-    fn cases(&self) -> Vec<(&'static str, String, Value, &'static str, Uuid)> {
+    fn cases(&self) -> Vec<Case> {
         vec![
-            (
-                "resolution by node",
-                "query($id: ID!) { node(id: $id) { ... on Resolution { text } } }".into(),
-                json!({ "id": gid(Kind::Resolution, self.w.restricted_resolution) }),
-                "resolution",
-                self.w.restricted_resolution,
-            ),
-            (
-                "action update by node",
-                "query($id: ID!) { node(id: $id) { ... on ActionUpdate { narrative } } }".into(),
-                json!({ "id": gid(Kind::ActionUpdate, self.update) }),
-                "action_update",
-                self.update,
-            ),
-            (
-                "resolution and update by nodes",
-                "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Resolution { text } ... on ActionUpdate { narrative } } }".into(),
-                json!({ "ids": [gid(Kind::Resolution, self.w.restricted_resolution), gid(Kind::ActionUpdate, self.update)] }),
-                "action_update",
-                self.update,
-            ),
-            (
-                "minute correction",
-                "query($id: ID!) { node(id: $id) { ... on AgendaItem { corrections { correctedText } } } }".into(),
-                json!({ "id": gid(Kind::AgendaItem, self.w.hidden_item) }),
-                "minute_correction",
-                self.correction,
-            ),
-            (
-                "action on a restricted board",
-                "query($id: ID!) { node(id: $id) { ... on Action { title } } }".into(),
-                json!({ "id": gid(Kind::Action, self.inherited_action) }),
-                "action",
-                self.inherited_action,
-            ),
+            Case {
+                name: "resolution by node",
+                query: "query($id: ID!) { node(id: $id) { ... on Resolution { text } } }".into(),
+                vars: json!({ "id": gid(Kind::Resolution, self.w.restricted_resolution) }),
+                entity_type: "resolution",
+                id: self.w.restricted_resolution,
+            },
+            Case {
+                name: "action update by node",
+                query: "query($id: ID!) { node(id: $id) { ... on ActionUpdate { narrative } } }".into(),
+                vars: json!({ "id": gid(Kind::ActionUpdate, self.update) }),
+                entity_type: "action_update",
+                id: self.update,
+            },
+            Case {
+                name: "resolution and update by nodes",
+                query: "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Resolution { text } ... on ActionUpdate { narrative } } }".into(),
+                vars: json!({ "ids": [gid(Kind::Resolution, self.w.restricted_resolution), gid(Kind::ActionUpdate, self.update)] }),
+                entity_type: "action_update",
+                id: self.update,
+            },
+            Case {
+                name: "minute correction",
+                query: "query($id: ID!) { node(id: $id) { ... on AgendaItem { corrections { correctedText } } } }".into(),
+                vars: json!({ "id": gid(Kind::AgendaItem, self.w.hidden_item) }),
+                entity_type: "minute_correction",
+                id: self.correction,
+            },
+            Case {
+                name: "action on a restricted board",
+                query: "query($id: ID!) { node(id: $id) { ... on Action { title } } }".into(),
+                vars: json!({ "id": gid(Kind::Action, self.inherited_action) }),
+                entity_type: "action",
+                id: self.inherited_action,
+            },
         ]
     }
 }
@@ -158,7 +168,14 @@ impl Fixture {
 #[tokio::test]
 async fn inherited_restricted_reads_are_audited_with_their_purpose() {
     let f = fixture().await;
-    for (name, query, vars, entity_type, id) in f.cases() {
+    for Case {
+        name,
+        query,
+        vars,
+        entity_type,
+        id,
+    } in f.cases()
+    {
         let before = f.reads_of(entity_type, id).await.len();
         let (status, body) = f.ask(&query, vars, Some(PURPOSE)).await;
         assert_eq!(status, 200, "{name}: {body}");
@@ -183,7 +200,14 @@ async fn inherited_restricted_reads_are_audited_with_their_purpose() {
 async fn inherited_restricted_reads_need_a_purpose_where_the_partnership_requires_one() {
     let f = fixture().await;
     f.require_purpose().await;
-    for (name, query, vars, entity_type, id) in f.cases() {
+    for Case {
+        name,
+        query,
+        vars,
+        entity_type,
+        id,
+    } in f.cases()
+    {
         let before = f.reads_of(entity_type, id).await.len();
         let (status, body) = f.ask(&query, vars.clone(), None).await;
         assert_eq!(status, 400, "{name}: {body}");

@@ -366,3 +366,208 @@ pub fn may_on_clearance(
 ) -> bool {
     clearance_permits(clearance_standing(viewer, subject), permission)
 }
+
+/// Gives an enum of this module `ALL`, its variants in declaration order, and checks the list at
+/// compile time: a variant left out makes the `match` below non-exhaustive, and a list out of
+/// declaration order fails the assertion, so a new standing or permission cannot be missing from
+/// [`markdown`].
+macro_rules! all_variants {
+    ($($name:ident { $($variant:ident),+ $(,)? })+) => {$(
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: [Self; [$(stringify!($variant)),+].len()] = [$(Self::$variant),+];
+        }
+
+        const _: () = {
+            const fn listed(variant: $name) {
+                match variant {
+                    $($name::$variant => {})+
+                }
+            }
+            let mut i = 0;
+            while i < $name::ALL.len() {
+                listed($name::ALL[i]);
+                assert!(
+                    $name::ALL[i] as usize == i,
+                    concat!(stringify!($name), "::ALL is not in declaration order")
+                );
+                i += 1;
+            }
+        };
+    )+};
+}
+
+all_variants! {
+    ActionPermission { UpdateProgress, Complete, Cancel, RecordMissedReason, Reassign }
+    ActionStanding { Lead, OrganisationEditor, BoardOfficer }
+    BoardPermission { ManageMeetings, RecordReadings }
+    BoardStanding { Officer, Member }
+    PriorityPermission { AddAction }
+    PriorityStanding { Lead, BoardOfficer }
+    ReviewPermission { Manage }
+    ReviewStanding { Cleared, NotCleared }
+    PartnershipPermission { ManageStructure, ReadAuditLog }
+    PartnershipStanding { Administrator, Other }
+    ClearancePermission { Request, Approve, Refuse, Renew, Revoke, ViewRegister }
+    ClearanceStanding { Subject, Requester, Administrator, ClearedChair, Officer, Other }
+}
+
+/// Every table above as a Markdown document: per table, the standings' and permissions' doc
+/// comments, a matrix (rows: standings, columns: permissions, both in declaration order; "yes"
+/// where the standing permits, "—" where it does not) and a legend of the variants' doc comments.
+///
+/// Made from the tables themselves and this file's doc comments, so it cannot drift from the code;
+/// the `policy` integration test keeps it as a snapshot, so a change to any cell shows in review.
+pub fn markdown() -> String {
+    let mut out = String::from("# Policy: who may change what\n\n");
+    for paragraph in paragraphs(&module_docs()) {
+        out.push_str(&paragraph);
+        out.push_str("\n\n");
+    }
+    out.push_str(
+        "Cells: **yes**, the standing permits the operation; **—**, it does not (FORBIDDEN).\n",
+    );
+    table(&mut out, "Actions", permits);
+    table(&mut out, "Boards", board_permits);
+    table(&mut out, "Priorities", priority_permits);
+    table(&mut out, "Reviews", review_permits);
+    table(&mut out, "Partnerships", partnership_permits);
+    table(&mut out, "Clearances", clearance_permits);
+    out
+}
+
+/// The enums `markdown` lists: `ALL` and a name for `Debug` output.
+trait Listed: Copy + std::fmt::Debug + 'static {
+    const ALL: &'static [Self];
+    fn name() -> &'static str {
+        let path = std::any::type_name::<Self>();
+        path.rsplit("::").next().unwrap_or(path)
+    }
+}
+
+macro_rules! listed {
+    ($($name:ident)+) => {$(
+        impl Listed for $name {
+            const ALL: &'static [Self] = &$name::ALL;
+        }
+    )+};
+}
+
+listed! {
+    ActionPermission ActionStanding BoardPermission BoardStanding PriorityPermission
+    PriorityStanding ReviewPermission ReviewStanding PartnershipPermission PartnershipStanding
+    ClearancePermission ClearanceStanding
+}
+
+fn table<S: Listed, P: Listed>(out: &mut String, title: &str, permits: fn(S, P) -> bool) {
+    use std::fmt::Write;
+    let _ = write!(out, "\n## {title}\n\n");
+    for (role, name) in [("Rows", S::name()), ("Columns", P::name())] {
+        let _ = writeln!(
+            out,
+            "{role}, `{name}`: {}\n",
+            paragraphs(&enum_docs(name)).join(" ")
+        );
+    }
+    let _ = write!(out, "| `{}` |", S::name());
+    for p in P::ALL {
+        let _ = write!(out, " {p:?} |");
+    }
+    out.push_str("\n| --- |");
+    for _ in P::ALL {
+        out.push_str(" :---: |");
+    }
+    out.push('\n');
+    for &s in S::ALL {
+        let _ = write!(out, "| {s:?} |");
+        for &p in P::ALL {
+            out.push_str(if permits(s, p) { " yes |" } else { " — |" });
+        }
+        out.push('\n');
+    }
+    for (heading, name, variants) in [
+        (
+            "Standings",
+            S::name(),
+            S::ALL.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>(),
+        ),
+        (
+            "Permissions",
+            P::name(),
+            P::ALL.iter().map(|p| format!("{p:?}")).collect(),
+        ),
+    ] {
+        let _ = write!(out, "\n{heading}:\n\n");
+        for variant in variants {
+            let doc = paragraphs(&variant_docs(name, &variant)).join(" ");
+            if doc.is_empty() {
+                let _ = writeln!(out, "- {variant}");
+            } else {
+                let _ = writeln!(out, "- {variant}: {doc}");
+            }
+        }
+    }
+}
+
+/// This file, for its doc comments.
+const SOURCE: &str = include_str!("policy.rs");
+
+/// The lines of this module's `//!` comment.
+fn module_docs() -> Vec<&'static str> {
+    SOURCE
+        .lines()
+        .map_while(|line| line.strip_prefix("//!"))
+        .map(|text| text.strip_prefix(' ').unwrap_or(text))
+        .collect()
+}
+
+/// The `///` lines just above `end` (skipping attributes), in order.
+fn docs_above(lines: &[&'static str], end: usize) -> Vec<&'static str> {
+    let mut docs = Vec::new();
+    for line in lines[..end].iter().rev().map(|l| l.trim()) {
+        if let Some(text) = line.strip_prefix("///") {
+            docs.push(text.strip_prefix(' ').unwrap_or(text));
+        } else if !line.starts_with("#[") {
+            break;
+        }
+    }
+    docs.reverse();
+    docs
+}
+
+/// Where `pub enum name {` starts in this file.
+fn enum_start(lines: &[&str], name: &str) -> usize {
+    let header = format!("pub enum {name} {{");
+    lines
+        .iter()
+        .position(|l| l.trim() == header)
+        .unwrap_or_else(|| panic!("policy.rs declares `{header}`"))
+}
+
+/// The doc comment of the enum `name`.
+fn enum_docs(name: &str) -> Vec<&'static str> {
+    let lines: Vec<&'static str> = SOURCE.lines().collect();
+    docs_above(&lines, enum_start(&lines, name))
+}
+
+/// The doc comment of the variant `variant` of the enum `name`.
+fn variant_docs(name: &str, variant: &str) -> Vec<&'static str> {
+    let lines: Vec<&'static str> = SOURCE.lines().collect();
+    let start = enum_start(&lines, name);
+    let line = format!("{variant},");
+    let at = lines[start..]
+        .iter()
+        .take_while(|l| l.trim() != "}")
+        .position(|l| l.trim() == line)
+        .unwrap_or_else(|| panic!("`{name}` declares `{variant}`"));
+    docs_above(&lines, start + at)
+}
+
+/// Doc lines joined into paragraphs (a blank line separates them).
+fn paragraphs(lines: &[&str]) -> Vec<String> {
+    lines
+        .split(|l| l.trim().is_empty())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.join(" "))
+        .collect()
+}
