@@ -97,3 +97,75 @@ fn the_layering_check_finds_an_upward_import() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].ends_with("use crate::domain::boards::Board;"));
 }
+
+/// Whether `path` is a service file: `domain/<area>/service.rs` or under `domain/<area>/service/`.
+fn is_service(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "service.rs")
+        || path.components().any(|c| c.as_os_str() == "service")
+}
+
+/// What a service may not name: the GraphQL object machinery and output types. Services take
+/// the request context and return models; the areas' GraphQL types wrap them.
+fn graphql_in_services(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in rust_files(dir).into_iter().filter(|f| is_service(f)) {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let graphql_machinery = ["Context<", "#[Object", "Object]", "ComplexObject", "Conn<"]
+                .iter()
+                .any(|f| code.contains(f));
+            // Another area is reached through its service or the shared vocabulary only.
+            let other_area = code.match_indices("crate::domain::").any(|(at, m)| {
+                let rest = &code[at + m.len()..];
+                let mut parts = rest.split("::");
+                let area = parts.next().unwrap_or("");
+                area != "types"
+                    && parts
+                        .next()
+                        .is_some_and(|next| !next.starts_with("service"))
+            });
+            if graphql_machinery || other_area {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, code));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn services_use_no_graphql_types() {
+    let services = rust_files(&src("domain"))
+        .into_iter()
+        .filter(|f| is_service(f))
+        .count();
+    assert!(
+        services >= 8,
+        "expected a service per area, found {services}"
+    );
+    let found = graphql_in_services(&src("domain"));
+    assert!(
+        found.is_empty(),
+        "a service uses GraphQL types:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The service check finds a GraphQL type reached from a service.
+#[test]
+fn the_service_check_finds_a_graphql_type() {
+    let dir = std::env::temp_dir().join(format!("services-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("area")).unwrap();
+    std::fs::write(
+        dir.join("area/service.rs"),
+        "use crate::domain::types::Rag;\nuse crate::domain::boards::service::list;\nuse crate::domain::boards::Board;\n",
+    )
+    .unwrap();
+    let found = graphql_in_services(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with("use crate::domain::boards::Board;"));
+}

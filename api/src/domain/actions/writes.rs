@@ -9,9 +9,6 @@ use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use async_graphql::{Context, Object};
 
-// Earlier paths of what moved to the service; reviews create action-plan items through them.
-pub use super::service::{insert_action, NewAction};
-
 /// Mutations of this area.
 #[derive(Default)]
 pub struct ActionsMutation;

@@ -240,9 +240,9 @@ pub async fn add_review_action(
         None => None,
     };
     let txn = begin_write(&rc.db).await?;
-    let created = crate::domain::actions::writes::insert_action(
+    let created = crate::domain::actions::service::insert_action(
         &txn,
-        crate::domain::actions::writes::NewAction {
+        crate::domain::actions::service::NewAction {
             partnership_id: review.partnership_id,
             board_id: review.board_id,
             resolution_id: None,
