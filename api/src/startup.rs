@@ -5,9 +5,10 @@
 
 use crate::config::Config;
 use crate::core::auth::Authenticator;
-use crate::schema::{build_schema, ApiSchema};
+use crate::http::AppState;
+use crate::schema::build_schema;
 use anyhow::Context as _;
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,36 +19,6 @@ use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Shared state of the HTTP handlers.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub schema: ApiSchema,
-    pub auth: Arc<Authenticator>,
-    pub events: crate::core::events::EventBus,
-    pub production: bool,
-    pub request_timeout: Duration,
-    pub trust_forwarded_for: bool,
-    /// Notified when the server starts shutting down, so open subscriptions end.
-    pub closing: Arc<tokio::sync::Notify>,
-    /// Largest WebSocket message accepted (the HTTP body limit).
-    pub max_message_bytes: usize,
-    /// Per-caller cost budgets, shared by GraphQL (through the schema's gate) and the CSV export.
-    pub rates: Arc<crate::core::limits::RateLimits>,
-}
-
-impl FromRef<AppState> for Arc<Authenticator> {
-    fn from_ref(state: &AppState) -> Self {
-        state.auth.clone()
-    }
-}
-
-impl FromRef<AppState> for DatabaseConnection {
-    fn from_ref(state: &AppState) -> Self {
-        state.db.clone()
-    }
-}
 
 /// A running server.
 pub struct App {

@@ -7,7 +7,7 @@
 
 use crate::core::auth::Viewer;
 use crate::core::error::{ApiError, ApiResult, PURPOSE_HEADER};
-use crate::startup::AppState;
+use crate::http::AppState;
 
 /// Largest `Authorization` value accepted, in bytes (the header, or the token in a WebSocket's
 /// `connection_init`). Real bearer tokens are one or two KiB; every byte of a token is

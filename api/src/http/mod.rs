@@ -14,11 +14,11 @@
 mod caller;
 pub mod export;
 pub mod metrics;
+mod state;
 
 use crate::core::context::RequestContext;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::limits::HttpInfo;
-use crate::startup::AppState;
 use async_graphql::http::GraphiQLSource;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -34,6 +34,7 @@ use std::time::Instant;
 const RETRY_AFTER_UNAVAILABLE: u64 = 5;
 
 pub use caller::{Caller, MAX_AUTHORIZATION_BYTES, MAX_PURPOSE_LEN};
+pub use state::AppState;
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Response;
