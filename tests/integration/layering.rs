@@ -169,3 +169,56 @@ fn the_service_check_finds_a_graphql_type() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].ends_with("use crate::domain::boards::Board;"));
 }
+
+/// Statements inside `impl …Mutation` blocks: a mutation resolver is one call into its service
+/// (`service::op(ctx.req()?, input).await.map(Type)`), an expression without a `;`.
+fn statements_in_mutation_roots(dir: &Path) -> (Vec<String>, usize) {
+    let (mut found, mut roots) = (Vec::new(), 0);
+    for file in rust_files(dir) {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        let mut inside = false;
+        for (n, line) in text.lines().enumerate() {
+            if line.starts_with("impl ") && line.contains("Mutation {") {
+                inside = true;
+                roots += 1;
+            } else if inside && line.starts_with('}') {
+                inside = false;
+            } else if inside {
+                let code = line.trim();
+                if !code.starts_with("//") && code.ends_with(';') {
+                    found.push(format!("{}:{}: {}", file.display(), n + 1, code));
+                }
+            }
+        }
+    }
+    (found, roots)
+}
+
+#[test]
+fn every_mutation_resolver_is_one_call_into_its_service() {
+    let (found, roots) = statements_in_mutation_roots(&src("domain"));
+    assert!(
+        roots >= 8,
+        "expected the areas' mutation roots, found {roots}"
+    );
+    assert!(
+        found.is_empty(),
+        "a mutation resolver does more than delegate:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_resolver_check_finds_a_statement() {
+    let dir = std::env::temp_dir().join(format!("resolvers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("mod.rs"),
+        "impl ThingsMutation {\n    async fn a(&self) -> R {\n        service::a().await\n    }\n    async fn b(&self) -> R {\n        let rc = ctx.req()?;\n        service::b(rc).await\n    }\n}\n",
+    )
+    .unwrap();
+    let (found, _) = statements_in_mutation_roots(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with("let rc = ctx.req()?;"));
+}
