@@ -95,4 +95,13 @@ async fn demo_administrators_read_their_own_partnerships_audit_log_only() {
         )
         .await;
     assert_eq!(other.error_code(), "FORBIDDEN");
+    // The refused look at another partnership's log is itself on record, as denied.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let refused = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("auditLog"))
+        .filter(entity::audit_log::Column::Outcome.eq("denied"))
+        .all(app.db())
+        .await
+        .unwrap();
+    assert_eq!(refused.len(), 1, "{refused:?}");
 }

@@ -69,7 +69,7 @@ impl AuditQuery {
         use crate::core::context::CtxExt;
         use crate::core::pagination::{connection, PageArgs, Sort, SortType};
         let rc = ctx.req()?;
-        let select = service::entries(rc, &partnership_id)?;
+        let select = service::entries(rc, &partnership_id).await?;
         let sort = Sort::desc(
             audit_log::Column::OccurredAt,
             audit_log::Column::Id,
