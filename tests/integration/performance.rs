@@ -77,3 +77,26 @@ async fn statements_per_page_do_not_grow_with_page_size() {
         "statements grew with the page size (5 vs 50 actions): {attempts:?}"
     );
 }
+
+/// Who the caller is, and what they may see, costs two statements whatever they hold: the person
+/// for the token's subject, then their seats, clearances, served and administered partnerships
+/// together. (It was five, paid by every signed-in request before any work.)
+#[tokio::test]
+async fn identifying_a_signed_in_caller_costs_two_statements() {
+    let app = TestApp::with_demo().await;
+    // An administrator with seats, and a cleared chair: the richest callers of the demo data.
+    for who in ["sarah-newman", "luke-baldock"] {
+        let before = app.statements();
+        let reply = app.gql(Some(who), "{ __typename }", json!({})).await;
+        assert_eq!(reply.data()["__typename"], "QueryRoot");
+        assert_eq!(app.statements() - before, 2, "{who}");
+        // And what they hold still counts: the viewer sees their own seats.
+        let seats = app
+            .gql(Some(who), "{ viewer { person { name } } }", json!({}))
+            .await;
+        assert!(
+            seats.data()["viewer"]["person"]["name"].is_string(),
+            "{who}"
+        );
+    }
+}

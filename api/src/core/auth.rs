@@ -13,8 +13,10 @@ use entity::{
     board, board_membership, clearance, organisation_partnership, partnership_administrator, person,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use sea_orm::sea_query::{Expr, ExprTrait, UnionType};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -386,69 +388,102 @@ impl Viewer {
             .filter(clearance::Column::Status.eq(ClearanceStatus::Approved))
             .filter(clearance::Column::ExpiresAt.gt(now))
             .into_query();
-        let seats: Vec<(Uuid, MembershipRole, bool)> = board_membership::Entity::find()
+        // Everything else the caller's rights rest on, in one statement (every request pays
+        // for it): their current seats with the boards' partnerships, role and clearance; the
+        // partnerships their organisation serves; those they administer. Rows are tagged with
+        // the set they belong to.
+        let seats = board_membership::Entity::find()
             .select_only()
-            .column(board_membership::Column::BoardId)
-            .column(board_membership::Column::Role)
+            .expr_as(Expr::val(Grant::Seat as i32), "grant")
+            .column_as(board_membership::Column::BoardId, "board")
+            .column_as(board::Column::PartnershipId, "partnership")
+            .column_as(board_membership::Column::Role, "role")
             .column_as(
                 board_membership::Column::Id.in_subquery(in_force),
                 "cleared",
             )
             .filter(board_membership::Column::PersonId.eq(person.id))
             .filter(current_seat(now.date_naive()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let seat_partnerships: Vec<Uuid> = if seats.is_empty() {
-            Vec::new()
-        } else {
-            board::Entity::find()
-                .select_only()
-                .column(board::Column::PartnershipId)
-                .filter(board::Column::Id.is_in(seats.iter().map(|s| s.0)))
-                .into_tuple()
-                .all(db)
-                .await?
-        };
-        let served: Vec<Uuid> = organisation_partnership::Entity::find()
+            .into_query()
+            .inner_join(
+                board::Entity,
+                Expr::col((board::Entity, board::Column::Id))
+                    .equals((board_membership::Entity, board_membership::Column::BoardId)),
+            )
+            .to_owned();
+        let served = organisation_partnership::Entity::find()
             .select_only()
+            .expr(Expr::val(Grant::Served as i32))
+            .expr(Expr::val(Option::<Uuid>::None))
             .column(organisation_partnership::Column::PartnershipId)
+            .expr(Expr::val(Option::<String>::None))
+            .expr(Expr::val(Option::<bool>::None))
             .filter(organisation_partnership::Column::OrganisationId.eq(person.organisation_id))
-            .into_tuple()
-            .all(db)
-            .await?;
-
-        let administered: Vec<Uuid> = partnership_administrator::Entity::find()
+            .into_query();
+        let administered = partnership_administrator::Entity::find()
             .select_only()
+            .expr(Expr::val(Grant::Administered as i32))
+            .expr(Expr::val(Option::<Uuid>::None))
             .column(partnership_administrator::Column::PartnershipId)
+            .expr(Expr::val(Option::<String>::None))
+            .expr(Expr::val(Option::<bool>::None))
             .filter(partnership_administrator::Column::PersonId.eq(person.id))
-            .into_tuple()
-            .all(db)
-            .await?;
+            .into_query();
+        let mut rights = seats;
+        rights
+            .union(UnionType::All, served)
+            .union(UnionType::All, administered);
+        let backend = db.get_database_backend();
+        let rows = db.query_all_raw(backend.build(&rights)).await?;
 
         let mut viewer = Viewer {
             person: Some(person),
             ..Viewer::default()
         };
-        viewer.partnerships.extend(served);
-        viewer.partnerships.extend(seat_partnerships);
-        viewer.admin_partnerships.extend(administered);
-        for (board_id, role, cleared) in seats {
-            viewer.seats.insert(board_id);
-            match role {
-                MembershipRole::Chair | MembershipRole::JointChair | MembershipRole::ViceChair => {
-                    viewer.officer_boards.insert(board_id);
-                    viewer.chair_boards.insert(board_id);
+        for row in rows {
+            let grant: i32 = row.try_get("", "grant")?;
+            let partnership: Uuid = row.try_get("", "partnership")?;
+            match grant {
+                g if g == Grant::Served as i32 => {
+                    viewer.partnerships.insert(partnership);
                 }
-                MembershipRole::Secretary => {
-                    viewer.officer_boards.insert(board_id);
+                g if g == Grant::Administered as i32 => {
+                    viewer.admin_partnerships.insert(partnership);
                 }
-                MembershipRole::Member | MembershipRole::Adviser | MembershipRole::Observer => {}
-            }
-            if cleared {
-                viewer.cleared_boards.insert(board_id);
+                _ => {
+                    let board_id: Uuid = row.try_get("", "board")?;
+                    let role: MembershipRole = row.try_get("", "role")?;
+                    let cleared: bool = row.try_get("", "cleared")?;
+                    viewer.partnerships.insert(partnership);
+                    viewer.seats.insert(board_id);
+                    match role {
+                        MembershipRole::Chair
+                        | MembershipRole::JointChair
+                        | MembershipRole::ViceChair => {
+                            viewer.officer_boards.insert(board_id);
+                            viewer.chair_boards.insert(board_id);
+                        }
+                        MembershipRole::Secretary => {
+                            viewer.officer_boards.insert(board_id);
+                        }
+                        MembershipRole::Member
+                        | MembershipRole::Adviser
+                        | MembershipRole::Observer => {}
+                    }
+                    if cleared {
+                        viewer.cleared_boards.insert(board_id);
+                    }
+                }
             }
         }
         Ok(viewer)
     }
+}
+
+/// Which of the caller's sets a row of the rights statement belongs to.
+#[derive(Clone, Copy)]
+enum Grant {
+    Seat = 0,
+    Served = 1,
+    Administered = 2,
 }
