@@ -632,6 +632,7 @@ impl<'a> Generator<'a> {
                     version: Set(1),
                     created_at: Set(now),
                     updated_at: Set(now),
+                    ..Default::default()
                 });
                 for u in 0..scale.updates_per_action {
                     let uid = self.id();
@@ -669,6 +670,8 @@ impl<'a> Generator<'a> {
                 .await?;
             eprintln!("actions: {done} of {}", scale.actions);
         }
+        let summarised = crate::core::access_summary::summarise(self.db).await?;
+        eprintln!("access summaries: {summarised} actions");
         Ok(())
     }
 }

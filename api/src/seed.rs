@@ -722,6 +722,7 @@ async fn load_one<C: ConnectionTrait>(
             missed_reason: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
+            ..Default::default()
         }
         .insert(db)
         .await?;

@@ -37,6 +37,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         return Ok(false);
     }
     crate::seed::load_demo(db).await?;
+    crate::core::access_summary::summarise(db).await?;
     Ok(true)
 }
 
@@ -47,6 +48,11 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     crate::core::db::migrate(&db).await?;
     if config.seed_demo && seed_if_empty(&db).await? {
         tracing::info!("loaded the demo data set");
+    }
+    // Rows written before the summary existed, or by hand: summarised once, here.
+    let summarised = crate::core::access_summary::summarise(&db).await?;
+    if summarised > 0 {
+        tracing::info!(summarised, "summarised the access of actions");
     }
     crate::http::metrics::install();
     let events = crate::core::events::EventBus::start(&db, &config.database_url);

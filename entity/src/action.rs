@@ -35,6 +35,16 @@ pub struct Model {
     pub missed_reason: Option<MissedReason>,
     /// Optimistic-locking counter: bumped by every write.
     pub version: i32,
+    /// Whether the access summary below may be trusted: 0 stale, 1 summarised, 2 read with the
+    /// full rule (see `core::access::summarise`). Kept by the database's triggers and the
+    /// summariser, never by hand.
+    pub access_state: i16,
+    /// The one partnership a caller must belong to, along the whole chain of ancestors.
+    pub access_partnership_id: Option<Uuid>,
+    /// The one board a caller must be cleared on, along the whole chain of ancestors.
+    pub access_board_id: Option<Uuid>,
+    /// Invalidations so far, so that a summary of an outdated chain is never stored.
+    pub access_epoch: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -420,6 +420,7 @@ impl<'a> Builder<'a> {
                 missed_reason: Set(None),
                 created_at: Set(now()),
                 updated_at: Set(now()),
+                ..Default::default()
             },
         }
     }
@@ -521,8 +522,12 @@ impl ActionBuilder<'_> {
         self.model.due_date = Set(Some(d));
         self
     }
+    /// Inserts the action and summarises its access, as the server's writes do (an action left
+    /// stale is read with the full rule: `access_summary` tests compare the two).
     pub async fn insert(self) -> Uuid {
-        self.model.insert(self.db).await.unwrap().id
+        let id = self.model.insert(self.db).await.unwrap().id;
+        api::core::access_summary::summarise(self.db).await.unwrap();
+        id
     }
 }
 

@@ -4,6 +4,7 @@ mod common;
 mod fixtures;
 
 mod access;
+mod access_summary;
 mod auth;
 mod board_writes;
 mod clearances;

@@ -557,14 +557,34 @@ scoped!(
 scoped!(
     action,
     |viewer| {
+        use crate::core::access_summary::SUMMARISED;
         use action::Column as C;
-        action::Entity::find()
-            .filter(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
-            .filter(within_if_set::<board::Entity, _>(C::BoardId, viewer))
-            .filter(within_if_set::<resolution::Entity, _>(
+        // The chain of markings (own, board, and a resolution's item, meeting and board) as
+        // summarised on the row: one row-local condition.
+        let summarised = Condition::all()
+            .add(C::AccessState.eq(SUMMARISED))
+            .add(
+                Condition::any()
+                    .add(C::AccessPartnershipId.is_null())
+                    .add(in_set(C::AccessPartnershipId, &viewer.partnerships)),
+            )
+            .add(
+                Condition::any()
+                    .add(C::AccessBoardId.is_null())
+                    .add(in_set(C::AccessBoardId, &viewer.cleared_boards)),
+            );
+        // The same rule in full, for rows not (yet) summarised. Its subqueries are evaluated
+        // only for such rows: the state is tested first.
+        let full_rule = Condition::all()
+            .add(C::AccessState.ne(SUMMARISED))
+            .add(marking(viewer, C::Visibility, C::PartnershipId, C::BoardId))
+            .add(within_if_set::<board::Entity, _>(C::BoardId, viewer))
+            .add(within_if_set::<resolution::Entity, _>(
                 C::ResolutionId,
                 viewer,
-            ))
+            ));
+        action::Entity::find()
+            .filter(Condition::any().add(summarised).add(full_rule))
             .filter(within_if_set::<domestic_homicide_review::Entity, _>(
                 C::ReviewId,
                 viewer,

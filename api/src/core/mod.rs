@@ -10,6 +10,7 @@
 //! fails if anything does.
 
 pub mod access;
+pub mod access_summary;
 pub mod audit;
 pub mod auth;
 pub mod context;

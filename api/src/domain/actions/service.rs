@@ -513,7 +513,7 @@ pub async fn insert_action<C: sea_orm::ConnectionTrait>(
     new: NewAction,
 ) -> ApiResult<action::Model> {
     let now = Utc::now();
-    Ok(action::ActiveModel {
+    let created = action::ActiveModel {
         id: Set(Uuid::now_v7()),
         partnership_id: Set(new.partnership_id),
         board_id: Set(Some(new.board_id)),
@@ -537,7 +537,11 @@ pub async fn insert_action<C: sea_orm::ConnectionTrait>(
         missed_reason: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    // Readers get the one-condition check at once, not the full rule.
+    crate::core::access_summary::summarise(db).await?;
+    Ok(created)
 }

@@ -360,6 +360,9 @@ pub async fn update_board(rc: &RequestContext, input: UpdateBoardInput) -> ApiRe
         board.partnership_id,
     )
     .await?;
+    // A re-marked or moved board made its actions' access summaries stale (the database's
+    // trigger did); summarise them again before anyone reads.
+    crate::core::access_summary::summarise(&txn).await?;
     txn.commit().await?;
     Ok(updated)
 }

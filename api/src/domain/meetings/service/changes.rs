@@ -221,6 +221,8 @@ pub async fn update_agenda_item(
         meeting.partnership_id,
     )
     .await?;
+    // A re-marked item made the access summaries of actions from its resolutions stale.
+    crate::core::access_summary::summarise(&txn).await?;
     txn.commit().await?;
     Ok(access::redact_agenda_item(&rc.viewer, updated))
 }
