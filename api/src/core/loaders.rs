@@ -3,7 +3,8 @@
 //! One `DataLoader<Batch>` serves every relation: to-one links by id ([`ById`]), small child lists
 //! ([`Children`]), an action's latest update ([`LatestUpdate`]), seats' clearance flags
 //! ([`ClearanceInForce`]) and the pages and counts of nested connections ([`NestedPage`],
-//! [`NestedCount`]). Each batch is one SQL statement
+//! [`NestedCount`]). Each batch is one SQL statement (for nested connections, one per distinct
+//! question: fields with different filters, order or page arguments cannot share a statement)
 //! that starts from [`access::visible`], so a loader can never return a row the caller may not see,
 //! and because the loader lives only as long as its request, its cache never crosses users.
 
