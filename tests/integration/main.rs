@@ -18,6 +18,7 @@ mod limits;
 mod live;
 mod meeting_changes;
 mod meeting_writes;
+mod nested;
 mod pagination;
 mod performance;
 mod permissions;

@@ -1,19 +1,22 @@
 //! Batched relation loading, built per request with the caller's [`Viewer`].
 //!
 //! One `DataLoader<Batch>` serves every relation: to-one links by id ([`ById`]), small child lists
-//! ([`Children`]), an action's latest update ([`LatestUpdate`]) and seats' clearance flags
-//! ([`ClearanceInForce`]). Each batch is one SQL statement
+//! ([`Children`]), an action's latest update ([`LatestUpdate`]), seats' clearance flags
+//! ([`ClearanceInForce`]) and the pages and counts of nested connections ([`NestedPage`],
+//! [`NestedCount`]). Each batch is one SQL statement (for nested connections, one per distinct
+//! question: fields with different filters, order or page arguments cannot share a statement)
 //! that starts from [`access::visible`], so a loader can never return a row the caller may not see,
 //! and because the loader lives only as long as its request, its cache never crosses users.
 
 use crate::core::access::{self, Scoped};
 use crate::core::auth::Viewer;
 use crate::core::error::ApiError;
+use crate::core::pagination::{NestedCountPlan, NestedPagePlan};
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::action_update;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect,
-    Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter,
+    QueryOrder, QuerySelect, Value,
 };
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -197,6 +200,155 @@ impl Loader<LatestUpdate> for Batch {
         let latest: Vec<action_update::Model> = out.values().cloned().collect();
         self.reads
             .note::<action_update::Entity>(&self.viewer, &latest);
+        Ok(out)
+    }
+}
+
+/// One parent's page of a nested connection ([`crate::core::pagination::nested_connection`]).
+/// Loads with the same plan (the same statement but for the parents) share one statement.
+pub struct NestedPage<E: EntityTrait> {
+    pub parent: Uuid,
+    pub(crate) plan: Arc<NestedPagePlan<E>>,
+}
+
+/// One parent's `totalCount` of a nested connection.
+pub struct NestedCount<E: EntityTrait> {
+    pub parent: Uuid,
+    pub(crate) plan: Arc<NestedCountPlan<E>>,
+}
+
+macro_rules! planned_key {
+    ($name:ident) => {
+        impl<E: EntityTrait> Clone for $name<E> {
+            fn clone(&self) -> Self {
+                $name {
+                    parent: self.parent,
+                    plan: self.plan.clone(),
+                }
+            }
+        }
+        impl<E: EntityTrait> PartialEq for $name<E> {
+            fn eq(&self, other: &Self) -> bool {
+                self.parent == other.parent && self.plan.key == other.plan.key
+            }
+        }
+        impl<E: EntityTrait> Eq for $name<E> {}
+        impl<E: EntityTrait> Hash for $name<E> {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.parent.hash(state);
+                self.plan.key.hash(state);
+            }
+        }
+    };
+}
+planned_key!(NestedPage);
+planned_key!(NestedCount);
+
+/// Keys grouped by plan: one statement per group.
+fn by_plan<'k, P: 'k>(
+    keys: impl Iterator<Item = (Uuid, &'k Arc<P>)>,
+    key_of: impl Fn(&P) -> &str,
+) -> Vec<(Arc<P>, Vec<Uuid>)> {
+    let mut groups: Vec<(Arc<P>, Vec<Uuid>)> = Vec::new();
+    for (parent, plan) in keys {
+        match groups.iter_mut().find(|(p, _)| key_of(p) == key_of(plan)) {
+            Some((_, parents)) => parents.push(parent),
+            None => groups.push((plan.clone(), vec![parent])),
+        }
+    }
+    groups
+}
+
+/// One parent's rows of a nested page, in read order, and whether more follow.
+#[derive(Clone)]
+pub struct NestedRows<M> {
+    pub rows: Vec<M>,
+    pub more: bool,
+}
+
+impl<E> Loader<NestedPage<E>> for Batch
+where
+    E: Scoped,
+    E::Model: Clone + Send + Sync,
+{
+    type Value = NestedRows<E::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[NestedPage<E>],
+    ) -> Result<HashMap<NestedPage<E>, Self::Value>, ApiError> {
+        let backend = self.db.get_database_backend();
+        let mut out = HashMap::new();
+        let groups = by_plan(keys.iter().map(|k| (k.parent, &k.plan)), |p| &p.key);
+        for (plan, parents) in groups {
+            let rows = E::find()
+                .from_raw_sql(plan.statement(backend, &parents))
+                .all(&self.db)
+                .await?;
+            let mut pages: HashMap<Uuid, NestedRows<E::Model>> = HashMap::new();
+            for row in rows {
+                let Some(parent) = uuid_of(row.get(plan.parent)) else {
+                    continue;
+                };
+                let page = pages.entry(parent).or_insert_with(|| NestedRows {
+                    rows: Vec::new(),
+                    more: false,
+                });
+                // The statement reads `limit + 1` rows per parent, the last only to learn
+                // whether there are more: it is neither returned nor noted as read.
+                if page.rows.len() as u64 >= plan.limit {
+                    page.more = true;
+                } else {
+                    page.rows.push(row);
+                }
+            }
+            for (parent, page) in pages {
+                self.reads.note::<E>(&self.viewer, &page.rows);
+                out.insert(
+                    NestedPage {
+                        parent,
+                        plan: plan.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<E> Loader<NestedCount<E>> for Batch
+where
+    E: Scoped,
+{
+    type Value = i64;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[NestedCount<E>],
+    ) -> Result<HashMap<NestedCount<E>, i64>, ApiError> {
+        let backend = self.db.get_database_backend();
+        let mut out = HashMap::new();
+        let groups = by_plan(keys.iter().map(|k| (k.parent, &k.plan)), |p| &p.key);
+        for (plan, parents) in groups {
+            for row in self
+                .db
+                .query_all_raw(plan.statement(backend, &parents))
+                .await?
+            {
+                let parent: Uuid = row.try_get_by_index(0)?;
+                let count: i64 = row.try_get_by_index(1)?;
+                out.insert(
+                    NestedCount {
+                        parent,
+                        plan: plan.clone(),
+                    },
+                    count,
+                );
+            }
+        }
         Ok(out)
     }
 }

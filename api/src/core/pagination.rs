@@ -11,17 +11,27 @@
 //! a position: a forged cursor moves the window but can never widen the visibility conditions,
 //! which are already in the `Select` handed to [`page`]. `totalCount` runs lazily, only when asked,
 //! as `COUNT(*)` over the same filtered query.
+//!
+//! A connection under a list of parents uses [`nested_connection`] instead: the same page for
+//! each parent, but read for all parents of the request in one statement (see below).
 
+use crate::core::access::Scoped;
+use crate::core::context::{CtxExt, RequestContext};
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::loaders::{Batch, NestedCount, NestedPage};
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Object, OutputType};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Object, OutputType};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use sea_orm::sea_query::{Alias, Expr, NullOrdering, Query};
+use futures_util::future::BoxFuture;
+use sea_orm::sea_query::{Alias, Asterisk, Expr, NullOrdering, Query, WindowStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, Order,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement, Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    Statement, Value,
 };
 use serde_json::Value as Json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Page size when neither `first` nor `last` is given.
@@ -85,24 +95,43 @@ pub struct Sort<E: EntityTrait> {
 
 /// `totalCount` of a connection, computed only when selected.
 pub struct ConnectionFields {
-    db: DatabaseConnection,
-    count: Statement,
+    count: Count,
 }
+
+/// How `totalCount` is computed.
+enum Count {
+    /// One `COUNT(*)` statement for a top-level list.
+    Statement {
+        db: DatabaseConnection,
+        statement: Statement,
+    },
+    /// A nested list's count, batched with its siblings' through the request's loader
+    /// (one `GROUP BY parent` statement for all parents).
+    Batched(CountLoad),
+}
+
+/// Loads one nested list's count through the request's loader.
+type CountLoad =
+    Box<dyn for<'a> Fn(&'a DataLoader<Batch>) -> BoxFuture<'a, ApiResult<i64>> + Send + Sync>;
 
 #[Object]
 impl ConnectionFields {
     /// Number of records in the whole list (all pages) that the caller may see.
-    async fn total_count(&self) -> async_graphql::Result<i64> {
-        let row = self
-            .db
-            .query_one_raw(self.count.clone())
-            .await
-            .map_err(ApiError::from)?;
-        Ok(row
-            .map(|r| r.try_get_by_index::<i64>(0))
-            .transpose()
-            .map_err(ApiError::from)?
-            .unwrap_or(0))
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        match &self.count {
+            Count::Statement { db, statement } => {
+                let row = db
+                    .query_one_raw(statement.clone())
+                    .await
+                    .map_err(ApiError::from)?;
+                Ok(row
+                    .map(|r| r.try_get_by_index::<i64>(0))
+                    .transpose()
+                    .map_err(ApiError::from)?
+                    .unwrap_or(0))
+            }
+            Count::Batched(load) => Ok(load(&ctx.req()?.loader).await?),
+        }
     }
 }
 
@@ -223,6 +252,109 @@ pub fn count_statement<E: EntityTrait>(db: &DatabaseConnection, select: Select<E
     db.get_database_backend().build(&query)
 }
 
+/// A page request checked against the list: the select narrowed by the cursors, and the order,
+/// size and direction of the page. Shared by [`page`] and [`nested_connection`], so a top-level
+/// and a batched nested connection accept, refuse and interpret the same arguments the same way.
+struct Window<E: EntityTrait> {
+    /// The caller's select with the `after`/`before` keyset conditions added.
+    query: Select<E>,
+    /// Rows wanted; one more is read to learn whether there are more.
+    limit: u64,
+    /// `last` was given: rows are read from the end and reversed.
+    backwards: bool,
+    /// Whether rows are read in ascending (sort NULLS LAST, id) order.
+    ascending: bool,
+    after: bool,
+    before: bool,
+}
+
+impl<E: EntityTrait> Window<E> {
+    fn new(select: Select<E>, sort: &Sort<E>, args: &PageArgs) -> ApiResult<Self> {
+        let first = page_size(args.first, "first")?;
+        let last = page_size(args.last, "last")?;
+        if first.is_some() && last.is_some() {
+            return Err(ApiError::bad_input(
+                "last",
+                "pass either `first` or `last`, not both",
+            ));
+        }
+        // Conditions are expressed on the ascending order; a descending list swaps them.
+        #[allow(clippy::type_complexity)] // two plain fn pointers, inferred from the branches
+        let (after_cond, before_cond): (
+            fn(_, _, _, _) -> Condition,
+            fn(_, _, _, _) -> Condition,
+        ) = if sort.descending {
+            (less::<E::Column>, greater::<E::Column>)
+        } else {
+            (greater::<E::Column>, less::<E::Column>)
+        };
+        let mut query = select;
+        if let Some(after) = &args.after {
+            let (v, id) = decode_cursor(after, sort.ty, "after")?;
+            query = query.filter(after_cond(sort.column, sort.id, v, id));
+        }
+        if let Some(before) = &args.before {
+            let (v, id) = decode_cursor(before, sort.ty, "before")?;
+            query = query.filter(before_cond(sort.column, sort.id, v, id));
+        }
+        let backwards = last.is_some();
+        Ok(Window {
+            query,
+            limit: last.or(first).unwrap_or(DEFAULT_PAGE_SIZE),
+            backwards,
+            ascending: sort.descending == backwards,
+            after: args.after.is_some(),
+            before: args.before.is_some(),
+        })
+    }
+
+    /// `ORDER BY` direction and NULL placement of the read.
+    fn order(&self) -> (Order, NullOrdering) {
+        if self.ascending {
+            (Order::Asc, NullOrdering::Last)
+        } else {
+            (Order::Desc, NullOrdering::First)
+        }
+    }
+
+    /// Turns the rows read (in read order, at most `limit + 1`) into the page: the extra row only
+    /// tells whether there is more, a backwards read is put back in list order, and each row gets
+    /// its cursor.
+    fn finish(
+        &self,
+        sort: &Sort<E>,
+        mut rows: Vec<E::Model>,
+        more: bool,
+        fields: ConnectionFields,
+    ) -> Page<E::Model> {
+        rows.truncate(self.limit as usize);
+        if self.backwards {
+            rows.reverse();
+        }
+        let rows = rows
+            .into_iter()
+            .map(|m| {
+                let id = match m.get(sort.id) {
+                    Value::Uuid(Some(id)) => id,
+                    _ => Uuid::nil(),
+                };
+                (encode_cursor(value_to_json(m.get(sort.column)), id), m)
+            })
+            .collect();
+        let (has_previous, has_next) = if self.backwards {
+            (more, self.before)
+        } else {
+            (self.after, more)
+        };
+        Page {
+            rows,
+            has_previous,
+            has_next,
+            fields,
+        }
+    }
+}
+
 /// Runs one page of `select` (which already carries the visibility conditions and filters).
 pub async fn page<E>(
     rc: &crate::core::context::RequestContext,
@@ -234,78 +366,26 @@ where
     E: crate::core::access::Scoped,
     E::Model: Sync,
 {
-    let first = page_size(args.first, "first")?;
-    let last = page_size(args.last, "last")?;
-    if first.is_some() && last.is_some() {
-        return Err(ApiError::bad_input(
-            "last",
-            "pass either `first` or `last`, not both",
-        ));
-    }
+    let window = Window::new(select.clone(), &sort, &args)?;
     let fields = ConnectionFields {
-        db: rc.db.clone(),
-        count: count_statement(&rc.db, select.clone()),
+        count: Count::Statement {
+            db: rc.db.clone(),
+            statement: count_statement(&rc.db, select),
+        },
     };
-
-    // Conditions are expressed on the ascending order; a descending list swaps them.
-    #[allow(clippy::type_complexity)] // two plain fn pointers, inferred from the branches
-    let (after_cond, before_cond): (fn(_, _, _, _) -> Condition, fn(_, _, _, _) -> Condition) =
-        if sort.descending {
-            (less::<E::Column>, greater::<E::Column>)
-        } else {
-            (greater::<E::Column>, less::<E::Column>)
-        };
-    let mut query = select;
-    if let Some(after) = &args.after {
-        let (v, id) = decode_cursor(after, sort.ty, "after")?;
-        query = query.filter(after_cond(sort.column, sort.id, v, id));
-    }
-    if let Some(before) = &args.before {
-        let (v, id) = decode_cursor(before, sort.ty, "before")?;
-        query = query.filter(before_cond(sort.column, sort.id, v, id));
-    }
-
-    let backwards = last.is_some();
-    let limit = last.or(first).unwrap_or(DEFAULT_PAGE_SIZE);
-    let ascending = sort.descending == backwards;
-    let (order, nulls) = if ascending {
-        (Order::Asc, NullOrdering::Last)
-    } else {
-        (Order::Desc, NullOrdering::First)
-    };
-    let mut rows = query
+    let (order, nulls) = window.order();
+    let mut rows = window
+        .query
+        .clone()
         .order_by_with_nulls(sort.column, order.clone(), nulls)
         .order_by(sort.id, order)
-        .limit(limit + 1)
+        .limit(window.limit + 1)
         .all(&rc.db)
         .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
+    let more = rows.len() as u64 > window.limit;
+    rows.truncate(window.limit as usize);
     rc.reads.note::<E>(&rc.viewer, &rows);
-    if backwards {
-        rows.reverse();
-    }
-    let rows = rows
-        .into_iter()
-        .map(|m| {
-            let id = match m.get(sort.id) {
-                Value::Uuid(Some(id)) => id,
-                _ => Uuid::nil(),
-            };
-            (encode_cursor(value_to_json(m.get(sort.column)), id), m)
-        })
-        .collect();
-    let (has_previous, has_next) = if backwards {
-        (more, args.before.is_some())
-    } else {
-        (args.after.is_some(), more)
-    };
-    Ok(Page {
-        rows,
-        has_previous,
-        has_next,
-        fields,
-    })
+    Ok(window.finish(&sort, rows, more, fields))
 }
 
 impl<E: EntityTrait> Sort<E> {
@@ -344,4 +424,147 @@ where
     T: OutputType,
 {
     Ok(page(rc, select, sort, args).await?.into_connection(wrap))
+}
+
+// Nested connections, batched.
+//
+// A connection under a list of parents (`board { meetings { edges { node { agendaItems } } } }`)
+// would cost one statement per parent. Instead each parent's page goes through the request's
+// loader, keyed by the parent and the statement that answers it; the loader runs one statement
+// for all parents whose fields asked the same thing: the visible, filtered, cursor-narrowed
+// children of all of them, numbered per parent by `ROW_NUMBER() OVER (PARTITION BY parent ORDER
+// BY sort, id)` in the order [`page`] reads, and cut at `limit + 1` rows per parent. The rows,
+// cursors and page info each parent gets are exactly those [`page`] would give it.
+
+/// The page statement of a nested connection, for any set of parents.
+pub(crate) struct NestedPagePlan<E: EntityTrait> {
+    /// The statement rendered for no parent: what makes two loads the same question.
+    pub(crate) key: String,
+    /// The child's column holding the parent's id.
+    pub(crate) parent: E::Column,
+    /// Visible, filtered and narrowed by the cursors; no parent condition yet.
+    query: Select<E>,
+    sort: E::Column,
+    id: E::Column,
+    order: Order,
+    nulls: NullOrdering,
+    /// Rows per parent, not counting the one read to learn whether there are more.
+    pub(crate) limit: u64,
+}
+
+impl<E: EntityTrait> NestedPagePlan<E> {
+    /// `SELECT * FROM (SELECT <row>, ROW_NUMBER() OVER (PARTITION BY parent ORDER BY sort, id)
+    /// AS page_row FROM … WHERE … AND parent IN (parents)) WHERE page_row <= limit + 1`.
+    pub(crate) fn statement(&self, backend: DbBackend, parents: &[Uuid]) -> Statement {
+        use sea_orm::sea_query::ExprTrait;
+        let table = E::default();
+        let mut window = WindowStatement::partition_by((table, self.parent));
+        window
+            .order_by_with_nulls((table, self.sort), self.order.clone(), self.nulls)
+            .order_by((table, self.id), self.order.clone());
+        let mut inner = self
+            .query
+            .clone()
+            .filter(self.parent.is_in(parents.iter().copied()))
+            .into_query();
+        inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_row"));
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, Alias::new("page_rows"))
+            .and_where(Expr::col(Alias::new("page_row")).lte(self.limit + 1))
+            .order_by(Alias::new("page_row"), Order::Asc)
+            .to_owned();
+        backend.build(&outer)
+    }
+}
+
+/// The `totalCount` statement of a nested connection, for any set of parents.
+pub(crate) struct NestedCountPlan<E: EntityTrait> {
+    pub(crate) key: String,
+    parent: E::Column,
+    /// Visible and filtered; no cursors, no parent condition yet.
+    query: Select<E>,
+}
+
+impl<E: EntityTrait> NestedCountPlan<E> {
+    /// `SELECT parent, COUNT(*) FROM (… WHERE … AND parent IN (parents)) GROUP BY parent`:
+    /// [`count_statement`] per parent.
+    pub(crate) fn statement(&self, backend: DbBackend, parents: &[Uuid]) -> Statement {
+        let inner = self
+            .query
+            .clone()
+            .filter(self.parent.is_in(parents.iter().copied()))
+            .into_query();
+        let parent = Alias::new(self.parent.as_str());
+        let query = Query::select()
+            .column(parent.clone())
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(inner, Alias::new("visible_rows"))
+            .group_by_col(parent)
+            .to_owned();
+        backend.build(&query)
+    }
+}
+
+/// One page of the children of `parent`, wrapped into a GraphQL connection of `T`, loaded in one
+/// statement with the same field's pages under the other parents of the request (and its
+/// `totalCount`, when selected, likewise).
+///
+/// `select` is the field's visible, filtered select *without* the parent condition:
+/// `parent_column = parent` is added by the batch, as `parent_column IN (…)`.
+pub async fn nested_connection<E, T>(
+    rc: &RequestContext,
+    select: Select<E>,
+    parent_column: E::Column,
+    parent: Uuid,
+    sort: Sort<E>,
+    args: PageArgs,
+    wrap: impl Fn(E::Model) -> T,
+) -> ApiResult<Conn<T>>
+where
+    E: Scoped,
+    E::Model: Clone + Send + Sync,
+    T: OutputType,
+{
+    let window = Window::new(select.clone(), &sort, &args)?;
+    let backend = rc.db.get_database_backend();
+    let (order, nulls) = window.order();
+    let mut plan = NestedPagePlan {
+        key: String::new(),
+        parent: parent_column,
+        query: window.query.clone(),
+        sort: sort.column,
+        id: sort.id,
+        order,
+        nulls,
+        limit: window.limit,
+    };
+    plan.key = plan.statement(backend, &[]).to_string();
+    let mut count = NestedCountPlan {
+        key: String::new(),
+        parent: parent_column,
+        query: select,
+    };
+    count.key = count.statement(backend, &[]).to_string();
+    let count = Arc::new(count);
+    let fields = ConnectionFields {
+        count: Count::Batched(Box::new(move |loader| {
+            let key = NestedCount {
+                parent,
+                plan: count.clone(),
+            };
+            Box::pin(async move { Ok(loader.load_one(key).await?.unwrap_or(0)) })
+        })),
+    };
+    let found = rc
+        .loader
+        .load_one(NestedPage {
+            parent,
+            plan: Arc::new(plan),
+        })
+        .await?;
+    let (rows, more) = found.map(|f| (f.rows, f.more)).unwrap_or_default();
+    Ok(window
+        .finish(&sort, rows, more, fields)
+        .into_connection(wrap))
 }

@@ -8,7 +8,7 @@ use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
 use crate::core::loaders::LatestUpdate;
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::boards::Board;
 use crate::domain::meetings::Resolution;
 use crate::domain::partners::{Organisation, Partnership, Person};
@@ -188,6 +188,31 @@ pub async fn list(
     let rc = ctx.req()?;
     let select = filtered(&rc.viewer, &filter)?;
     connection(rc, select, action_sort(order), args, Action).await
+}
+
+/// The actions under a parent (`parent` is the action's column naming it: a board, a
+/// partnership, a lead, a priority, a review), filtered and ordered, batched with the same
+/// field's pages under the request's other parents. `filter` names no parent.
+pub async fn nested(
+    ctx: &Context<'_>,
+    filter: ActionFilter,
+    order: Option<ActionOrder>,
+    parent: action::Column,
+    parent_id: uuid::Uuid,
+    args: PageArgs,
+) -> ApiResult<Conn<Action>> {
+    let rc = ctx.req()?;
+    let select = filtered(&rc.viewer, &filter)?;
+    nested_connection(
+        rc,
+        select,
+        parent,
+        parent_id,
+        action_sort(order),
+        args,
+        Action,
+    )
+    .await
 }
 
 /// Open actions from resolutions of meetings of the same board held before `meeting`.
@@ -524,16 +549,17 @@ impl Action {
         before: Option<String>,
     ) -> ApiResult<Conn<ActionUpdate>> {
         let rc = ctx.req()?;
-        let select = access::visible::<action_update::Entity>(&rc.viewer)
-            .filter(action_update::Column::ActionId.eq(self.0.id));
+        let select = access::visible::<action_update::Entity>(&rc.viewer);
         let sort = Sort::desc(
             action_update::Column::CreatedAt,
             action_update::Column::Id,
             SortType::DateTime,
         );
-        connection(
+        nested_connection(
             rc,
             select,
+            action_update::Column::ActionId,
+            self.0.id,
             sort,
             PageArgs::new(first, after, last, before),
             ActionUpdate,

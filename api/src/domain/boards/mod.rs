@@ -7,7 +7,7 @@ use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::actions::{Action, ActionFilter, ActionOrder};
 use crate::domain::indicators::Indicator;
 use crate::domain::meetings::{Meeting, MeetingFilter};
@@ -16,7 +16,10 @@ use crate::domain::reviews::Review;
 use crate::domain::types::{BoardKind, MembershipRole, SecurityMarking, Visibility};
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
-use entity::{board, board_membership, domestic_homicide_review, partnership, person};
+use entity::{
+    action, board, board_membership, domestic_homicide_review, indicator, meeting, partnership,
+    person,
+};
 use sea_orm::{ColumnTrait, QueryFilter};
 pub use service::{AddMembershipInput, BoardFilter, CreateBoardInput, UpdateBoardInput};
 
@@ -44,6 +47,19 @@ pub async fn list(
     let rc = ctx.req()?;
     let select = service::boards(rc, &filter)?;
     connection(rc, select, board_sort(), args, Board).await
+}
+
+/// The boards under a parent (`parent` is the board's column naming it: its parent board or its
+/// partnership), batched with the same field's pages under the request's other parents.
+pub async fn nested(
+    ctx: &Context<'_>,
+    parent: board::Column,
+    parent_id: uuid::Uuid,
+    args: PageArgs,
+) -> ApiResult<Conn<Board>> {
+    let rc = ctx.req()?;
+    let select = service::boards(rc, &BoardFilter::default())?;
+    nested_connection(rc, select, parent, parent_id, board_sort(), args, Board).await
 }
 
 /// Attendance of one organisation's people at a board's held meetings over a period.
@@ -109,11 +125,8 @@ impl Board {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Board>> {
-        let filter = BoardFilter {
-            parent_id: Some(ids::encode(Kind::Board, self.0.id)),
-            ..Default::default()
-        };
-        list(ctx, filter, PageArgs::new(first, after, last, before)).await
+        let args = PageArgs::new(first, after, last, before);
+        nested(ctx, board::Column::ParentId, self.0.id, args).await
     }
     /// The board's clearance register: who holds clearance for its restricted items, granted by
     /// whom, when and until when; pending requests; approvals due for review
@@ -133,11 +146,12 @@ impl Board {
         let rc = ctx.req()?;
         let select = crate::domain::clearances::service::list_select(
             rc,
-            Some(self.0.id),
+            None,
             None,
             filter.unwrap_or_default(),
         )?;
-        crate::domain::clearances::page(rc, select, PageArgs::new(first, after, last, before)).await
+        let args = PageArgs::new(first, after, last, before);
+        crate::domain::clearances::nested(rc, select, self.0.id, args).await
     }
     /// Seats on this board.
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -151,14 +165,15 @@ impl Board {
         before: Option<String>,
     ) -> ApiResult<Conn<BoardMembership>> {
         let rc = ctx.req()?;
-        let mut select = access::visible::<board_membership::Entity>(&rc.viewer)
-            .filter(board_membership::Column::BoardId.eq(self.0.id));
+        let mut select = access::visible::<board_membership::Entity>(&rc.viewer);
         if current_only.unwrap_or(false) {
             select = select.filter(crate::core::auth::current_seat(Utc::now().date_naive()));
         }
-        connection(
+        nested_connection(
             rc,
             select,
+            board_membership::Column::BoardId,
+            self.0.id,
             membership_sort(),
             PageArgs::new(first, after, last, before),
             BoardMembership,
@@ -180,13 +195,14 @@ impl Board {
         before: Option<String>,
     ) -> ApiResult<Conn<Meeting>> {
         let filter = MeetingFilter {
-            board_id: Some(ids::encode(Kind::Board, self.0.id)),
             from,
             to,
             oldest_first,
             ..Default::default()
         };
-        crate::domain::meetings::list(ctx, filter, PageArgs::new(first, after, last, before)).await
+        let args = PageArgs::new(first, after, last, before);
+        crate::domain::meetings::nested(ctx, filter, meeting::Column::BoardId, self.0.id, args)
+            .await
     }
     /// Actions owned by this board.
     #[allow(clippy::too_many_arguments)]
@@ -202,13 +218,15 @@ impl Board {
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
         let filter = ActionFilter {
-            board_id: Some(ids::encode(Kind::Board, self.0.id)),
+            board_id: None,
             ..filter.unwrap_or_default()
         };
-        crate::domain::actions::list(
+        crate::domain::actions::nested(
             ctx,
             filter,
             order_by,
+            action::Column::BoardId,
+            self.0.id,
             PageArgs::new(first, after, last, before),
         )
         .await
@@ -224,7 +242,7 @@ impl Board {
         before: Option<String>,
     ) -> ApiResult<Conn<Indicator>> {
         let args = PageArgs::new(first, after, last, before);
-        crate::domain::indicators::list(ctx, None, Some(self.0.id), args).await
+        crate::domain::indicators::nested(ctx, indicator::Column::BoardId, self.0.id, args).await
     }
     /// Domestic Homicide Reviews overseen by this board (cleared seats only, until published).
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -237,11 +255,12 @@ impl Board {
         before: Option<String>,
     ) -> ApiResult<Conn<Review>> {
         let rc = ctx.req()?;
-        let select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer)
-            .filter(domestic_homicide_review::Column::BoardId.eq(self.0.id));
-        connection(
+        let select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer);
+        nested_connection(
             rc,
             select,
+            domestic_homicide_review::Column::BoardId,
+            self.0.id,
             crate::domain::reviews::review_sort(),
             PageArgs::new(first, after, last, before),
             Review,

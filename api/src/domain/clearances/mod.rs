@@ -20,7 +20,7 @@ pub mod service;
 use crate::core::context::{CtxExt, RequestContext};
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::boards::{Board, BoardMembership};
 use crate::domain::partners::Person;
 use async_graphql::{Context, Object, ID};
@@ -130,6 +130,27 @@ pub async fn page(
     args: PageArgs,
 ) -> ApiResult<Conn<Clearance>> {
     connection(rc, select, clearance_sort(), args, Clearance).await
+}
+
+/// A board's page of clearances, batched with the same field's pages under the request's other
+/// boards. `select` names no board.
+pub async fn nested(
+    rc: &RequestContext,
+    select: Select<clearance::Entity>,
+    board: Uuid,
+    args: PageArgs,
+) -> ApiResult<Conn<Clearance>> {
+    let sort = clearance_sort();
+    nested_connection(
+        rc,
+        select,
+        clearance::Column::BoardId,
+        board,
+        sort,
+        args,
+        Clearance,
+    )
+    .await
 }
 
 /// Root fields of clearance governance.

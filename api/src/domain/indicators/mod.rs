@@ -7,7 +7,7 @@ use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::boards::Board;
 use crate::domain::partners::Partnership;
 use crate::domain::types::{Polarity, Rag, SecurityMarking, Visibility};
@@ -82,16 +82,17 @@ impl Indicator {
         before: Option<String>,
     ) -> ApiResult<Conn<IndicatorReading>> {
         let rc = ctx.req()?;
-        let select = access::visible::<indicator_reading::Entity>(&rc.viewer)
-            .filter(indicator_reading::Column::IndicatorId.eq(self.0.id));
+        let select = access::visible::<indicator_reading::Entity>(&rc.viewer);
         let sort = Sort::desc(
             indicator_reading::Column::PeriodEnd,
             indicator_reading::Column::Id,
             SortType::Date,
         );
-        connection(
+        nested_connection(
             rc,
             select,
+            indicator_reading::Column::IndicatorId,
+            self.0.id,
             sort,
             PageArgs::new(first, after, last, before),
             IndicatorReading,
@@ -163,6 +164,28 @@ pub async fn list(
         select = select.filter(indicator::Column::BoardId.eq(b));
     }
     connection(rc, select, indicator_sort(), args, Indicator).await
+}
+
+/// The indicators under a parent (`parent` is the indicator's column naming it: its board or
+/// partnership), batched with the same field's pages under the request's other parents.
+pub async fn nested(
+    ctx: &Context<'_>,
+    parent: indicator::Column,
+    parent_id: uuid::Uuid,
+    args: PageArgs,
+) -> ApiResult<Conn<Indicator>> {
+    let rc = ctx.req()?;
+    let select = access::visible::<indicator::Entity>(&rc.viewer);
+    nested_connection(
+        rc,
+        select,
+        parent,
+        parent_id,
+        indicator_sort(),
+        args,
+        Indicator,
+    )
+    .await
 }
 
 /// Root fields of this area.

@@ -7,7 +7,7 @@ use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::actions::{Action, ActionOrder};
 use crate::domain::boards::Board;
 use crate::domain::partners::{Partnership, Person};
@@ -63,8 +63,31 @@ pub async fn list(
     filter: MeetingFilter,
     args: PageArgs,
 ) -> ApiResult<Conn<Meeting>> {
-    use meeting::Column as C;
     let rc = ctx.req()?;
+    let (select, sort) = filtered(rc, &filter)?;
+    connection(rc, select, sort, args, Meeting).await
+}
+
+/// The meetings under a parent (`parent` is the meeting's column naming it), filtered, batched
+/// with the same field's pages under the request's other parents. `filter` names no parent.
+pub async fn nested(
+    ctx: &Context<'_>,
+    filter: MeetingFilter,
+    parent: meeting::Column,
+    parent_id: uuid::Uuid,
+    args: PageArgs,
+) -> ApiResult<Conn<Meeting>> {
+    let rc = ctx.req()?;
+    let (select, sort) = filtered(rc, &filter)?;
+    nested_connection(rc, select, parent, parent_id, sort, args, Meeting).await
+}
+
+/// The visible meetings matching `filter`, and their order.
+fn filtered(
+    rc: &crate::core::context::RequestContext,
+    filter: &MeetingFilter,
+) -> ApiResult<(sea_orm::Select<meeting::Entity>, Sort<meeting::Entity>)> {
+    use meeting::Column as C;
     let mut select = access::visible::<meeting::Entity>(&rc.viewer);
     if let Some(p) = &filter.partnership_id {
         select =
@@ -87,7 +110,7 @@ pub async fn list(
     } else {
         Sort::desc(C::StartsAt, C::Id, SortType::DateTime)
     };
-    connection(rc, select, sort, args, Meeting).await
+    Ok((select, sort))
 }
 
 /// A sitting of a board.
@@ -147,17 +170,18 @@ impl Meeting {
         before: Option<String>,
     ) -> ApiResult<Conn<AgendaItem>> {
         let rc = ctx.req()?;
-        let select = access::visible::<agenda_item::Entity>(&rc.viewer)
-            .filter(agenda_item::Column::MeetingId.eq(self.0.id));
+        let select = access::visible::<agenda_item::Entity>(&rc.viewer);
         let sort = Sort::asc(
             agenda_item::Column::Ordinal,
             agenda_item::Column::Id,
             SortType::Int,
         );
         let viewer = rc.viewer.clone();
-        connection(
+        nested_connection(
             rc,
             select,
+            agenda_item::Column::MeetingId,
+            self.0.id,
             sort,
             PageArgs::new(first, after, last, before),
             move |m| AgendaItem(access::redact_agenda_item(&viewer, m)),

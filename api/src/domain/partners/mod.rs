@@ -9,7 +9,7 @@ use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::actions::{Action, ActionFilter, ActionOrder, RagGroupBy, RagSummary};
 use crate::domain::boards::{Board, BoardMembership};
 use crate::domain::indicators::Indicator;
@@ -19,7 +19,6 @@ use crate::domain::strategies::Strategy;
 use crate::domain::types::OrganisationKind;
 use async_graphql::{Context, Object, ID};
 use entity::{board_membership, organisation, partnership, person};
-use sea_orm::{ColumnTrait, QueryFilter};
 
 /// A Community Safety Partnership.
 pub struct Partnership(pub partnership::Model);
@@ -70,15 +69,9 @@ impl Partnership {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Board>> {
-        crate::domain::boards::list(
-            ctx,
-            crate::domain::boards::BoardFilter {
-                partnership_id: Some(self.id_gql()),
-                ..Default::default()
-            },
-            PageArgs::new(first, after, last, before),
-        )
-        .await
+        let args = PageArgs::new(first, after, last, before);
+        crate::domain::boards::nested(ctx, entity::board::Column::PartnershipId, self.0.id, args)
+            .await
     }
     /// Meetings of the partnership's boards that the caller may see, newest first.
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -92,10 +85,12 @@ impl Partnership {
         before: Option<String>,
     ) -> ApiResult<Conn<Meeting>> {
         let filter = MeetingFilter {
-            partnership_id: Some(self.id_gql()),
+            partnership_id: None,
             ..filter.unwrap_or_default()
         };
-        crate::domain::meetings::list(ctx, filter, PageArgs::new(first, after, last, before)).await
+        let args = PageArgs::new(first, after, last, before);
+        let parent = entity::meeting::Column::PartnershipId;
+        crate::domain::meetings::nested(ctx, filter, parent, self.0.id, args).await
     }
     /// The partnership's strategies, newest first.
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -107,12 +102,8 @@ impl Partnership {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Strategy>> {
-        crate::domain::strategies::list(
-            ctx,
-            Some(self.0.id),
-            PageArgs::new(first, after, last, before),
-        )
-        .await
+        let args = PageArgs::new(first, after, last, before);
+        crate::domain::strategies::nested(ctx, self.0.id, args).await
     }
     /// Performance indicators the caller may see.
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -124,13 +115,9 @@ impl Partnership {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Indicator>> {
-        crate::domain::indicators::list(
-            ctx,
-            Some(self.0.id),
-            None,
-            PageArgs::new(first, after, last, before),
-        )
-        .await
+        let args = PageArgs::new(first, after, last, before);
+        let parent = entity::indicator::Column::PartnershipId;
+        crate::domain::indicators::nested(ctx, parent, self.0.id, args).await
     }
     /// Domestic Homicide Reviews the caller may see (cleared seats only, until published).
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
@@ -142,12 +129,8 @@ impl Partnership {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Review>> {
-        crate::domain::reviews::list(
-            ctx,
-            Some(self.0.id),
-            PageArgs::new(first, after, last, before),
-        )
-        .await
+        let args = PageArgs::new(first, after, last, before);
+        crate::domain::reviews::nested(ctx, self.0.id, args).await
     }
     /// Counts by RAG of the partnership's actions the caller may see.
     async fn rag_summary(
@@ -176,13 +159,15 @@ impl Partnership {
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
         let filter = ActionFilter {
-            partnership_id: Some(self.id_gql()),
+            partnership_id: None,
             ..filter.unwrap_or_default()
         };
-        crate::domain::actions::list(
+        crate::domain::actions::nested(
             ctx,
             filter,
             order_by,
+            entity::action::Column::PartnershipId,
+            self.0.id,
             PageArgs::new(first, after, last, before),
         )
         .await
@@ -265,11 +250,12 @@ impl Organisation {
         before: Option<String>,
     ) -> ApiResult<Conn<Person>> {
         let rc = ctx.req()?;
-        let select = access::visible::<person::Entity>(&rc.viewer)
-            .filter(person::Column::OrganisationId.eq(self.0.id));
-        connection(
+        let select = access::visible::<person::Entity>(&rc.viewer);
+        nested_connection(
             rc,
             select,
+            person::Column::OrganisationId,
+            self.0.id,
             person_sort(),
             PageArgs::new(first, after, last, before),
             Person,
@@ -290,13 +276,15 @@ impl Organisation {
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
         let filter = ActionFilter {
-            lead_organisation_id: Some(ids::encode(Kind::Organisation, self.0.id)),
+            lead_organisation_id: None,
             ..filter.unwrap_or_default()
         };
-        crate::domain::actions::list(
+        crate::domain::actions::nested(
             ctx,
             filter,
             order_by,
+            entity::action::Column::LeadOrganisationId,
+            self.0.id,
             PageArgs::new(first, after, last, before),
         )
         .await
@@ -348,11 +336,12 @@ impl Person {
         before: Option<String>,
     ) -> ApiResult<Conn<BoardMembership>> {
         let rc = ctx.req()?;
-        let select = access::visible::<board_membership::Entity>(&rc.viewer)
-            .filter(board_membership::Column::PersonId.eq(self.0.id));
-        connection(
+        let select = access::visible::<board_membership::Entity>(&rc.viewer);
+        nested_connection(
             rc,
             select,
+            board_membership::Column::PersonId,
+            self.0.id,
             crate::domain::boards::membership_sort(),
             PageArgs::new(first, after, last, before),
             BoardMembership,
@@ -373,13 +362,15 @@ impl Person {
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
         let filter = ActionFilter {
-            lead_person_id: Some(ids::encode(Kind::Person, self.0.id)),
+            lead_person_id: None,
             ..filter.unwrap_or_default()
         };
-        crate::domain::actions::list(
+        crate::domain::actions::nested(
             ctx,
             filter,
             order_by,
+            entity::action::Column::LeadPersonId,
+            self.0.id,
             PageArgs::new(first, after, last, before),
         )
         .await

@@ -7,7 +7,7 @@ use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::actions::{Action, ActionFilter, ActionOrder};
 use crate::domain::boards::Board;
 use crate::domain::partners::Partnership;
@@ -111,13 +111,15 @@ impl Review {
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
         let filter = ActionFilter {
-            review_id: Some(ids::encode(Kind::DomesticHomicideReview, self.0.id)),
+            review_id: None,
             ..filter.unwrap_or_default()
         };
-        crate::domain::actions::list(
+        crate::domain::actions::nested(
             ctx,
             filter,
             order_by,
+            entity::action::Column::ReviewId,
+            self.0.id,
             PageArgs::new(first, after, last, before),
         )
         .await
@@ -136,6 +138,19 @@ pub async fn list(
         select = select.filter(domestic_homicide_review::Column::PartnershipId.eq(p));
     }
     connection(rc, select, review_sort(), args, Review).await
+}
+
+/// A partnership's reviews, batched with the same field's pages under the request's other
+/// partnerships.
+pub async fn nested(
+    ctx: &Context<'_>,
+    partnership: uuid::Uuid,
+    args: PageArgs,
+) -> ApiResult<Conn<Review>> {
+    let rc = ctx.req()?;
+    let select = access::visible::<domestic_homicide_review::Entity>(&rc.viewer);
+    let parent = domestic_homicide_review::Column::PartnershipId;
+    nested_connection(rc, select, parent, partnership, review_sort(), args, Review).await
 }
 
 /// Root fields of this area.

@@ -7,7 +7,7 @@ use crate::child_relation;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
-use crate::core::pagination::{connection, Conn, PageArgs, Sort, SortType};
+use crate::core::pagination::{connection, nested_connection, Conn, PageArgs, Sort, SortType};
 use crate::domain::actions::{Action, ActionFilter, ActionOrder};
 use crate::domain::partners::{Organisation, Partnership, Person};
 use async_graphql::{Context, Object, ID};
@@ -120,13 +120,15 @@ impl Priority {
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
         let filter = ActionFilter {
-            priority_id: Some(ids::encode(Kind::Priority, self.0.id)),
+            priority_id: None,
             ..filter.unwrap_or_default()
         };
-        crate::domain::actions::list(
+        crate::domain::actions::nested(
             ctx,
             filter,
             order_by,
+            entity::action::Column::PriorityId,
+            self.0.id,
             PageArgs::new(first, after, last, before),
         )
         .await
@@ -141,12 +143,37 @@ pub async fn list(
 ) -> ApiResult<Conn<Strategy>> {
     let rc = ctx.req()?;
     let select = service::strategies(rc, partnership);
-    let sort = Sort::desc(
+    connection(rc, select, strategy_sort(), args, Strategy).await
+}
+
+/// A partnership's strategies, newest first, batched with the same field's pages under the
+/// request's other partnerships.
+pub async fn nested(
+    ctx: &Context<'_>,
+    partnership: uuid::Uuid,
+    args: PageArgs,
+) -> ApiResult<Conn<Strategy>> {
+    let rc = ctx.req()?;
+    let select = service::strategies(rc, None);
+    let parent = strategy::Column::PartnershipId;
+    nested_connection(
+        rc,
+        select,
+        parent,
+        partnership,
+        strategy_sort(),
+        args,
+        Strategy,
+    )
+    .await
+}
+
+fn strategy_sort() -> Sort<strategy::Entity> {
+    Sort::desc(
         strategy::Column::PeriodStart,
         strategy::Column::Id,
         SortType::Date,
-    );
-    connection(rc, select, sort, args, Strategy).await
+    )
 }
 
 /// Root fields of this area.
