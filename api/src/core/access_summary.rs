@@ -174,6 +174,14 @@ pub async fn summarise<C: ConnectionTrait>(db: &C) -> ApiResult<u64> {
                 .or_default()
                 .push(id);
         }
+        // Groups in a fixed order (by their first id), so two transactions summarising the same
+        // stale rows lock them in the same order and one waits for the other instead of
+        // deadlocking; the second then finds them summarised and skips them.
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        for (_, ids) in &mut groups {
+            ids.sort();
+        }
+        groups.sort_by_key(|(_, ids)| ids.first().copied());
         let mut progress = 0;
         for ((summary, epoch), ids) in groups {
             let (state, partnership, board) = match summary {
