@@ -11,7 +11,7 @@
 use crate::core::access::{self, Scoped};
 use crate::core::auth::Viewer;
 use crate::core::error::ApiError;
-use crate::core::pagination::{NestedCountPlan, NestedPagePlan};
+use crate::core::nested_plan::{NestedCountPlan, NestedPagePlan};
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::action_update;
 use sea_orm::{

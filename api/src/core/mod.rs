@@ -22,6 +22,7 @@ pub mod guard;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
+pub mod nested_plan;
 pub mod pagination;
 pub mod policy;
 pub mod report;
