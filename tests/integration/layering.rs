@@ -2,6 +2,7 @@
 //! core → domain → schema → http, so the core stays free of every domain and of HTTP, and a
 //! domain's service never reaches for GraphQL types.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Every `.rs` file under `dir`, recursively.
@@ -221,4 +222,98 @@ fn the_resolver_check_finds_a_statement() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].ends_with("let rc = ctx.req()?;"));
+}
+
+/// The modules of the core that each core file names (`crate::core::<module>`), comments left
+/// out.
+fn core_imports(dir: &Path) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let modules: BTreeSet<String> = rust_files(dir)
+        .iter()
+        .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter(|m| m != "mod")
+        .collect();
+    let mut graph = std::collections::BTreeMap::new();
+    for file in rust_files(dir) {
+        let name = file.file_stem().unwrap().to_string_lossy().to_string();
+        if name == "mod" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        let mut names = BTreeSet::new();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (at, m) in line.match_indices("crate::core::") {
+                let rest = &line[at + m.len()..];
+                let module: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if module != name && modules.contains(&module) {
+                    names.insert(module);
+                }
+            }
+        }
+        graph.insert(name, names);
+    }
+    graph
+}
+
+/// A cycle in `graph`, as the modules along it, if there is one.
+fn a_cycle(graph: &std::collections::BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|start| visit(start, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_core_has_no_import_cycle() {
+    let graph = core_imports(&src("core"));
+    assert!(
+        graph.len() >= 15,
+        "expected the core's modules, found {}",
+        graph.len()
+    );
+    if let Some(cycle) = a_cycle(&graph) {
+        panic!("the core imports in a circle: {}", cycle.join(" -> "));
+    }
+}
+
+#[test]
+fn the_cycle_check_finds_a_cycle() {
+    let dir = std::env::temp_dir().join(format!("cycles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.rs"), "use crate::core::b::B;\n").unwrap();
+    std::fs::write(
+        dir.join("b.rs"),
+        "// crate::core::a in prose\nuse crate::core::c::C;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("c.rs"), "use crate::core::a::A;\n").unwrap();
+    let graph = core_imports(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(a_cycle(&graph).unwrap(), ["a", "b", "c", "a"]);
 }
