@@ -18,10 +18,9 @@
 use crate::core::access::Scoped;
 use crate::core::context::{CtxExt, RequestContext};
 use crate::core::error::{ApiError, ApiResult};
-use crate::core::loaders::{Batch, NestedCount, NestedPage};
+use crate::core::loaders::{NestedCount, NestedPage};
 use crate::core::nested_plan::{NestedCountPlan, NestedPagePlan};
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Object, OutputType};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use futures_util::future::BoxFuture;
@@ -93,45 +92,23 @@ pub struct Sort<E: EntityTrait> {
     pub descending: bool,
 }
 
-/// `totalCount` of a connection, computed only when selected.
+/// `totalCount` of a connection, computed only when selected: its statement is not even built
+/// otherwise (building the visibility SQL is a real share of a request's CPU).
 pub struct ConnectionFields {
-    count: Count,
+    count: CountLoad,
 }
 
-/// How `totalCount` is computed.
-enum Count {
-    /// One `COUNT(*)` statement for a top-level list.
-    Statement {
-        db: DatabaseConnection,
-        statement: Statement,
-    },
-    /// A nested list's count, batched with its siblings' through the request's loader
-    /// (one `GROUP BY parent` statement for all parents).
-    Batched(CountLoad),
-}
-
-/// Loads one nested list's count through the request's loader.
+/// Counts a list for the request: one `COUNT(*)` statement for a top-level list, or a nested
+/// list's count batched with its siblings' through the request's loader (one `GROUP BY parent`
+/// statement for all parents).
 type CountLoad =
-    Box<dyn for<'a> Fn(&'a DataLoader<Batch>) -> BoxFuture<'a, ApiResult<i64>> + Send + Sync>;
+    Box<dyn for<'a> Fn(&'a RequestContext) -> BoxFuture<'a, ApiResult<i64>> + Send + Sync>;
 
 #[Object]
 impl ConnectionFields {
     /// Number of records in the whole list (all pages) that the caller may see.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        match &self.count {
-            Count::Statement { db, statement } => {
-                let row = db
-                    .query_one_raw(statement.clone())
-                    .await
-                    .map_err(ApiError::from)?;
-                Ok(row
-                    .map(|r| r.try_get_by_index::<i64>(0))
-                    .transpose()
-                    .map_err(ApiError::from)?
-                    .unwrap_or(0))
-            }
-            Count::Batched(load) => Ok(load(&ctx.req()?.loader).await?),
-        }
+        Ok((self.count)(ctx.req()?).await?)
     }
 }
 
@@ -368,10 +345,16 @@ where
 {
     let window = Window::new(select.clone(), &sort, &args)?;
     let fields = ConnectionFields {
-        count: Count::Statement {
-            db: rc.db.clone(),
-            statement: count_statement(&rc.db, select),
-        },
+        count: Box::new(move |rc| {
+            let statement = count_statement(&rc.db, select.clone());
+            Box::pin(async move {
+                let row = rc.db.query_one_raw(statement).await?;
+                Ok(row
+                    .map(|r| r.try_get_by_index::<i64>(0))
+                    .transpose()?
+                    .unwrap_or(0))
+            })
+        }),
     };
     let (order, nulls) = window.order();
     let mut rows = window
@@ -470,21 +453,20 @@ where
         limit: window.limit,
     };
     plan.key = plan.statement(backend, &[]).to_string();
-    let mut count = NestedCountPlan {
-        key: String::new(),
-        parent: parent_column,
-        query: select,
-    };
-    count.key = count.statement(backend, &[]).to_string();
-    let count = Arc::new(count);
     let fields = ConnectionFields {
-        count: Count::Batched(Box::new(move |loader| {
+        count: Box::new(move |rc| {
+            let mut count = NestedCountPlan {
+                key: String::new(),
+                parent: parent_column,
+                query: select.clone(),
+            };
+            count.key = count.statement(backend, &[]).to_string();
             let key = NestedCount {
                 parent,
-                plan: count.clone(),
+                plan: Arc::new(count),
             };
-            Box::pin(async move { Ok(loader.load_one(key).await?.unwrap_or(0)) })
-        })),
+            Box::pin(async move { Ok(rc.loader.load_one(key).await?.unwrap_or(0)) })
+        }),
     };
     let found = rc
         .loader
