@@ -123,6 +123,7 @@ pub struct MutationRoot(
     WrittenUpdatesMutation,
     IndicatorsMutation,
     crate::domain::reviews::ReviewsMutation,
+    crate::domain::administration::AdministrationMutation,
 );
 
 /// The subscription root.

@@ -183,16 +183,7 @@ async fn the_summary_decides_what_the_full_rule_decides_after_every_kind_of_chan
     assert_summaries_hold(&app, "the world as built").await;
 
     // An administrator re-marks and moves boards; a chair re-marks an agenda item.
-    let admin = b.person(w.police, "admin").await;
-    entity::partnership_administrator::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        partnership_id: Set(w.partnership),
-        person_id: Set(admin),
-        created_at: Set(chrono::Utc::now()),
-    }
-    .insert(app.db())
-    .await
-    .unwrap();
+    let admin = b.administrator(w.partnership, w.police, "admin").await;
     const BOARD: &str =
         "mutation($input: UpdateBoardInput!) { updateBoard(input: $input) { name } }";
     // The administrator holds a clearance on MARAC, so can see (and change) it.

@@ -4,21 +4,14 @@
 use crate::common::TestApp;
 use crate::fixtures::*;
 use api::core::ids::Kind;
-use entity::{board_membership, partnership_administrator, person};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::{board_membership, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 async fn make_admin(app: &TestApp, w: &World) {
-    let admin = Builder { db: app.db() }.person(w.police, "admin").await;
-    partnership_administrator::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        partnership_id: Set(w.partnership),
-        person_id: Set(admin),
-        created_at: Set(chrono::Utc::now()),
-    }
-    .insert(app.db())
-    .await
-    .unwrap();
+    Builder { db: app.db() }
+        .administrator(w.partnership, w.police, "admin")
+        .await;
 }
 
 #[tokio::test]

@@ -165,6 +165,26 @@ impl<'a> Builder<'a> {
         id
     }
 
+    /// A new person of `organisation` (see [`Self::person`]) who administers `partnership`.
+    pub async fn administrator(
+        &self,
+        partnership: Uuid,
+        organisation: Uuid,
+        subject: &str,
+    ) -> Uuid {
+        let id = self.person(organisation, subject).await;
+        entity::partnership_administrator::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            partnership_id: Set(partnership),
+            person_id: Set(id),
+            created_at: Set(now()),
+        }
+        .insert(self.db)
+        .await
+        .unwrap();
+        id
+    }
+
     pub async fn board(&self, partnership: Uuid, name: &str, visibility: Visibility) -> Uuid {
         let id = Uuid::now_v7();
         board::ActiveModel {

@@ -5,6 +5,7 @@ mod fixtures;
 
 mod access;
 mod access_summary;
+mod administration;
 mod auth;
 mod board_writes;
 mod clearances;

@@ -53,7 +53,7 @@ fn schema_mutations() -> BTreeSet<String> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('"'))
         .filter_map(|l| l.split(['(', ':']).next())
-        .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric()))
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()))
         .map(str::to_string)
         .collect()
 }
@@ -117,6 +117,12 @@ enum Needs {
     Indicator,
     /// A commissioned review overseen by MARAC (restricted).
     Review,
+    /// A new organisation serving the world's partnership.
+    Organisation,
+    /// A new organisation serving only a new, other partnership.
+    ForeignOrganisation,
+    /// A new person of the world's police force.
+    Person,
 }
 
 /// Global IDs of what a row made: its target, and a meeting's item.
@@ -257,6 +263,24 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
             .id;
             target(gid(Kind::Indicator, indicator))
         }
+        Needs::Organisation => target(gid(
+            Kind::Organisation,
+            b.organisation(&format!("Matrix organisation {}", next()), &[w.partnership])
+                .await,
+        )),
+        Needs::ForeignOrganisation => {
+            let elsewhere = b.partnership(&format!("matrix-{}", next())).await;
+            target(gid(
+                Kind::Organisation,
+                b.organisation(&format!("Matrix trust {}", next()), &[elsewhere])
+                    .await,
+            ))
+        }
+        Needs::Person => target(gid(
+            Kind::Person,
+            b.person(w.police, &format!("matrix-person-{}", next()))
+                .await,
+        )),
         Needs::Review => target(gid(
             Kind::DomesticHomicideReview,
             b.review(
@@ -387,6 +411,15 @@ fn rows() -> Vec<Row> {
         Row {
             mutation: "cancelAction",
             query: "mutation($a: ID!) { cancelAction(input: { actionId: $a, expectedVersion: 1, reason: \"Superseded\" }) { id } }",
+            needs: Needs::Action,
+            vars: |_, m| json!({ "a": m.target }),
+            allowed: CHAIR,
+            forbidden: Some(LEAD),
+            hidden: Some(OUTSIDER),
+        },
+        Row {
+            mutation: "updateAction",
+            query: r#"mutation($a: ID!) { updateAction(input: { actionId: $a, expectedVersion: 1, risks: "Staff turnover" }) { id } }"#,
             needs: Needs::Action,
             vars: |_, m| json!({ "a": m.target }),
             allowed: CHAIR,
@@ -566,6 +599,60 @@ fn rows() -> Vec<Row> {
             hidden: Some(PARTNER),
         },
         Row {
+            mutation: "updatePartnership",
+            query: r#"mutation($p: ID!) { updatePartnership(input: { partnershipId: $p, area: "Testshire" }) { id } }"#,
+            needs: Needs::Nothing,
+            vars: |s, _| json!({ "p": s.partnership }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "createOrganisation",
+            query: r#"mutation($p: ID!) { createOrganisation(input: { partnershipId: $p, name: "Matrix charity", kind: VOLUNTARY }) { id } }"#,
+            needs: Needs::Nothing,
+            vars: |s, _| json!({ "p": s.partnership }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "updateOrganisation",
+            query: r#"mutation($o: ID!) { updateOrganisation(input: { organisationId: $o, shortName: "MO" }) { id } }"#,
+            needs: Needs::Organisation,
+            vars: |_, m| json!({ "o": m.target }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "addOrganisationToPartnership",
+            query: "mutation($o: ID!, $p: ID!) { addOrganisationToPartnership(input: { organisationId: $o, partnershipId: $p }) { id } }",
+            needs: Needs::ForeignOrganisation,
+            vars: |s, m| json!({ "o": m.target, "p": s.partnership }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "createPerson",
+            query: r#"mutation($o: ID!) { createPerson(input: { organisationId: $o, name: "Matrix Person" }) { id } }"#,
+            needs: Needs::Organisation,
+            vars: |_, m| json!({ "o": m.target }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "updatePerson",
+            query: r#"mutation($p: ID!) { updatePerson(input: { personId: $p, postTitle: "Analyst" }) { id } }"#,
+            needs: Needs::Person,
+            vars: |_, m| json!({ "p": m.target }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
             mutation: "addReviewAction",
             query: r#"mutation($r: ID!) { addReviewAction(input: { reviewId: $r, title: "Matrix training" }) { id } }"#,
             needs: Needs::Review,
@@ -615,6 +702,13 @@ fn every_mutation_in_the_schema_has_a_row() {
         "createDomesticHomicideReview",
         "advanceDomesticHomicideReview",
         "addReviewAction",
+        "updatePartnership",
+        "createOrganisation",
+        "updateOrganisation",
+        "addOrganisationToPartnership",
+        "createPerson",
+        "updatePerson",
+        "updateAction",
     ]
     .into_iter()
     .map(String::from)

@@ -348,22 +348,11 @@ async fn reads_of_restricted_content_are_audited_with_the_stated_purpose() {
 
 #[tokio::test]
 async fn administrators_read_the_audit_log_but_not_restricted_content() {
-    use entity::partnership_administrator;
-    use sea_orm::{ActiveModelTrait, Set};
     let app = TestApp::spawn().await;
     let w = World::build(app.db()).await;
-    let admin = Builder { db: app.db() }
-        .person(w.police, "partnership-admin")
+    Builder { db: app.db() }
+        .administrator(w.partnership, w.police, "partnership-admin")
         .await;
-    partnership_administrator::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        partnership_id: Set(w.partnership),
-        person_id: Set(admin),
-        created_at: Set(chrono::Utc::now()),
-    }
-    .insert(app.db())
-    .await
-    .unwrap();
     app.gql(
         Some(LEAD),
         UPDATE,
@@ -550,5 +539,82 @@ async fn priority_leads_and_officers_add_delivery_plan_actions_and_officers_reas
     assert_eq!(
         moved.data()["reassignAction"]["latestUpdate"]["narrative"],
         format!("Reassigned to Person {LEAD}.")
+    );
+}
+
+const EDIT: &str = r#"mutation($input: UpdateActionInput!) {
+    updateAction(input: $input) { version title dueDate resourcesRequired risks visibility latestUpdate { narrative } }
+}"#;
+
+#[tokio::test]
+async fn board_officers_edit_an_action_and_history_and_audit_say_what_changed() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let action = gid(Kind::Action, w.public_action);
+    let edit = |version: i32, extra: Value| {
+        let mut input = json!({ "actionId": action, "expectedVersion": version });
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({ "input": input })
+    };
+    let change = json!({ "dueDate": "2027-03-31", "resourcesRequired": "Two analysts for six weeks", "visibility": "PARTNERSHIP" });
+    // The lead reports progress but does not rewrite the plan.
+    assert_eq!(
+        app.gql(Some(LEAD), EDIT, edit(1, change.clone()))
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    let bad = app
+        .gql(
+            Some(CHAIR),
+            EDIT,
+            edit(
+                1,
+                json!({ "startDate": "2027-04-01", "dueDate": "2027-03-31" }),
+            ),
+        )
+        .await;
+    assert_eq!(bad.body["errors"][0]["extensions"]["field"], "dueDate");
+    let edited = app.gql(Some(CHAIR), EDIT, edit(1, change.clone())).await;
+    let a = &edited.data()["updateAction"];
+    assert_eq!(a["version"], 2);
+    assert_eq!(a["dueDate"], "2027-03-31");
+    assert_eq!(a["resourcesRequired"], "Two analysts for six weeks");
+    assert_eq!(a["visibility"], "PARTNERSHIP");
+    let history = a["latestUpdate"]["narrative"].as_str().unwrap();
+    assert!(history.contains("due date"), "{history}");
+    assert!(history.contains("→ 2027-03-31"), "{history}");
+    assert!(
+        history.contains("marking: PUBLIC → PARTNERSHIP"),
+        "{history}"
+    );
+    let audit = audit_log::Entity::find()
+        .filter(audit_log::Column::Operation.eq("updateAction"))
+        .filter(audit_log::Column::Outcome.eq("allowed"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let detail: Value = serde_json::from_str(audit.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["after"]["due date"], "2027-03-31");
+    assert_eq!(detail["before"]["resources required"], Value::Null);
+    assert!(detail["before"].get("title").is_none(), "{detail}");
+    // Re-marked: the public no longer sees it, at once.
+    let see = "query($a: ID!) { node(id: $a) { id } }";
+    assert!(app.gql(None, see, json!({ "a": action })).await.data()["node"].is_null());
+    assert!(!app
+        .gql(Some(MEMBER), see, json!({ "a": action }))
+        .await
+        .data()["node"]
+        .is_null());
+    // The version moved on: the same edit again is a conflict.
+    assert_eq!(
+        app.gql(Some(CHAIR), EDIT, edit(1, change))
+            .await
+            .error_code(),
+        "CONFLICT"
     );
 }

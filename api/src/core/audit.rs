@@ -213,3 +213,44 @@ pub async fn purpose_required_for_changes<C: ConnectionTrait>(
         .await?;
     Ok(requiring > 0)
 }
+
+/// The audit detail of an administrative change: the fields whose values differ, before and
+/// after (`{"before": {...}, "after": {...}}`), so the log answers "who changed what from what".
+/// `before` is `null` for a record created by the change.
+pub fn changes(before: &serde_json::Value, after: &serde_json::Value) -> String {
+    let empty = serde_json::Map::new();
+    let old = before.as_object().unwrap_or(&empty);
+    let new = after.as_object().unwrap_or(&empty);
+    let mut was = serde_json::Map::new();
+    let mut now = serde_json::Map::new();
+    for (key, value) in new {
+        let previous = old.get(key).unwrap_or(&serde_json::Value::Null);
+        if previous != value {
+            was.insert(key.clone(), previous.clone());
+            now.insert(key.clone(), value.clone());
+        }
+    }
+    serde_json::json!({ "before": was, "after": now }).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn changes_keep_only_the_fields_that_differ() {
+        let detail = super::changes(
+            &json!({"name": "Bromley", "area": null, "months": 12}),
+            &json!({"name": "Bromley", "area": "London", "months": 6}),
+        );
+        assert_eq!(
+            detail,
+            r#"{"after":{"area":"London","months":6},"before":{"area":null,"months":12}}"#
+        );
+        let created = super::changes(&serde_json::Value::Null, &json!({"name": "MPS"}));
+        assert_eq!(
+            created,
+            r#"{"after":{"name":"MPS"},"before":{"name":null}}"#
+        );
+    }
+}

@@ -22,6 +22,8 @@ pub enum ActionPermission {
     RecordMissedReason,
     /// Give the action a new lead.
     Reassign,
+    /// Change what the action is: title, expected outcome, dates, resources, risks, marking.
+    Edit,
 }
 
 /// A caller's relation to an action; one caller may hold several.
@@ -45,16 +47,19 @@ fn permits(standing: ActionStanding, permission: ActionPermission) -> bool {
         (S::Lead, P::Cancel) => false,
         (S::Lead, P::RecordMissedReason) => true,
         (S::Lead, P::Reassign) => false,
+        (S::Lead, P::Edit) => false,
         (S::OrganisationEditor, P::UpdateProgress) => true,
         (S::OrganisationEditor, P::Complete) => true,
         (S::OrganisationEditor, P::Cancel) => false,
         (S::OrganisationEditor, P::RecordMissedReason) => true,
         (S::OrganisationEditor, P::Reassign) => false,
+        (S::OrganisationEditor, P::Edit) => false,
         (S::BoardOfficer, P::UpdateProgress) => false,
         (S::BoardOfficer, P::Complete) => true,
         (S::BoardOfficer, P::Cancel) => true,
         (S::BoardOfficer, P::RecordMissedReason) => true,
         (S::BoardOfficer, P::Reassign) => true,
+        (S::BoardOfficer, P::Edit) => true,
     }
 }
 
@@ -210,6 +215,12 @@ pub enum PartnershipPermission {
     ManageStructure,
     /// Read the partnership's audit log.
     ReadAuditLog,
+    /// Change the partnership's name, area and settings (stated purpose, clearance validity).
+    ManageSettings,
+    /// Create and change the organisations that serve the partnership.
+    ManageOrganisations,
+    /// Create, change and deactivate the people of those organisations.
+    ManagePeople,
 }
 
 /// Whether the caller administers the partnership.
@@ -225,6 +236,12 @@ fn partnership_permits(standing: PartnershipStanding, permission: PartnershipPer
         (PartnershipStanding::Other, PartnershipPermission::ManageStructure) => false,
         (PartnershipStanding::Administrator, PartnershipPermission::ReadAuditLog) => true,
         (PartnershipStanding::Other, PartnershipPermission::ReadAuditLog) => false,
+        (PartnershipStanding::Administrator, PartnershipPermission::ManageSettings) => true,
+        (PartnershipStanding::Other, PartnershipPermission::ManageSettings) => false,
+        (PartnershipStanding::Administrator, PartnershipPermission::ManageOrganisations) => true,
+        (PartnershipStanding::Other, PartnershipPermission::ManageOrganisations) => false,
+        (PartnershipStanding::Administrator, PartnershipPermission::ManagePeople) => true,
+        (PartnershipStanding::Other, PartnershipPermission::ManagePeople) => false,
     }
 }
 
@@ -398,7 +415,7 @@ macro_rules! all_variants {
 }
 
 all_variants! {
-    ActionPermission { UpdateProgress, Complete, Cancel, RecordMissedReason, Reassign }
+    ActionPermission { UpdateProgress, Complete, Cancel, RecordMissedReason, Reassign, Edit }
     ActionStanding { Lead, OrganisationEditor, BoardOfficer }
     BoardPermission { ManageMeetings, RecordReadings }
     BoardStanding { Officer, Member }
@@ -406,7 +423,7 @@ all_variants! {
     PriorityStanding { Lead, BoardOfficer }
     ReviewPermission { Manage }
     ReviewStanding { Cleared, NotCleared }
-    PartnershipPermission { ManageStructure, ReadAuditLog }
+    PartnershipPermission { ManageStructure, ReadAuditLog, ManageSettings, ManageOrganisations, ManagePeople }
     PartnershipStanding { Administrator, Other }
     ClearancePermission { Request, Approve, Refuse, Renew, Revoke, ViewRegister }
     ClearanceStanding { Subject, Requester, Administrator, ClearedChair, Officer, Other }

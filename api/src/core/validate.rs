@@ -25,6 +25,21 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> ApiResult<
     value.map(|v| text(field, v, max)).transpose()
 }
 
+/// An optional text input of a change where an empty string clears the stored value: `None`,
+/// not given (leave as is); `Some(None)`, clear it; `Some(Some(text))`, set it (checked as
+/// [`text`]).
+pub fn clearable(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> ApiResult<Option<Option<String>>> {
+    match value.map(str::trim) {
+        None => Ok(None),
+        Some("") => Ok(Some(None)),
+        Some(v) => Ok(Some(Some(text(field, v, max)?))),
+    }
+}
+
 /// A person named in an input: must exist, be visible to the caller and be active; anything else
 /// is BAD_USER_INPUT on `field` (the person is an argument, not the record being changed).
 pub async fn person(

@@ -3,6 +3,7 @@
 //! types, whose resolvers delegate to the service in one call.
 
 pub mod actions;
+pub mod administration;
 pub mod audit_log;
 pub mod boards;
 pub mod clearances;

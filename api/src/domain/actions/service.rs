@@ -133,6 +133,7 @@ fn operation_verb(permission: ActionPermission) -> &'static str {
         ActionPermission::Cancel => "cancel",
         ActionPermission::RecordMissedReason => "record a missed-deadline reason on",
         ActionPermission::Reassign => "reassign",
+        ActionPermission::Edit => "edit",
     }
 }
 
@@ -356,6 +357,10 @@ pub struct CreatePriorityActionInput {
     pub board_id: ID,
     pub title: String,
     pub expected_outcome: Option<String>,
+    /// Money, staff time or data the action needs, as delivery plans list them.
+    pub resources_required: Option<String>,
+    /// What could stop it being delivered.
+    pub risks: Option<String>,
     pub lead_person_id: Option<ID>,
     pub start_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
@@ -392,6 +397,13 @@ pub async fn create_priority_action(
         input.expected_outcome.as_deref(),
         MAX_NARRATIVE_LEN,
     )?;
+    let resources = crate::core::validate::optional_text(
+        "resourcesRequired",
+        input.resources_required.as_deref(),
+        MAX_DETAIL_LEN,
+    )?;
+    let risks =
+        crate::core::validate::optional_text("risks", input.risks.as_deref(), MAX_DETAIL_LEN)?;
     if let (Some(start), Some(due)) = (input.start_date, input.due_date) {
         if due < start {
             return Err(ApiError::bad_input(
@@ -449,6 +461,8 @@ pub async fn create_priority_action(
         id: Set(created.id),
         priority_id: Set(Some(priority.id)),
         expected_outcome: Set(outcome),
+        resources_required: Set(resources),
+        risks: Set(risks),
         ..Default::default()
     }
     .update(&txn)
@@ -491,6 +505,138 @@ pub async fn reassign(rc: &RequestContext, input: ReassignActionInput) -> ApiRes
     txn.commit().await?;
     rc.events.published(updated.id);
     Ok(updated)
+}
+
+/// Changes to what an action is; fields left out stay as they are, and an empty text clears an
+/// optional one.
+#[derive(InputObject)]
+pub struct UpdateActionInput {
+    pub action_id: ID,
+    /// The `version` the caller last saw; a stale version is refused with CONFLICT.
+    pub expected_version: i32,
+    pub title: Option<String>,
+    pub expected_outcome: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub resources_required: Option<String>,
+    pub risks: Option<String>,
+    /// A new marking. Re-marking decides at once who sees the action and its history.
+    pub visibility: Option<crate::domain::types::Visibility>,
+}
+
+/// Longest action title.
+const MAX_TITLE_LEN: usize = 500;
+/// Longest expected outcome, resources or risks text.
+const MAX_DETAIL_LEN: usize = 5_000;
+
+/// Changes an action's title, outcome, dates, resources, risks or marking (officers of the owning
+/// board). The action's history gets a line saying what changed, and the audit row the values
+/// before and after.
+pub async fn update(rc: &RequestContext, input: UpdateActionInput) -> ApiResult<action::Model> {
+    use crate::core::validate;
+    let id = ids::decode(&input.action_id, Kind::Action, "actionId")?;
+    let title = validate::optional_text("title", input.title.as_deref(), MAX_TITLE_LEN)?;
+    let clear =
+        |field: &str, v: &Option<String>| validate::clearable(field, v.as_deref(), MAX_DETAIL_LEN);
+    let outcome = clear("expectedOutcome", &input.expected_outcome)?;
+    let resources = clear("resourcesRequired", &input.resources_required)?;
+    let risks = clear("risks", &input.risks)?;
+    let action = authorize(
+        rc,
+        id,
+        input.expected_version,
+        ActionPermission::Edit,
+        "updateAction",
+    )
+    .await?;
+    let start = input.start_date.or(action.start_date);
+    let due = input.due_date.or(action.due_date);
+    if let (Some(start), Some(due)) = (start, due) {
+        if due < start {
+            return Err(ApiError::bad_input(
+                "dueDate",
+                "the due date is before the start date",
+            ));
+        }
+    }
+    let mut changes = <action::ActiveModel as Default>::default();
+    if let Some(title) = title {
+        changes.title = Set(title);
+    }
+    if let Some(v) = outcome {
+        changes.expected_outcome = Set(v);
+    }
+    if let Some(v) = resources {
+        changes.resources_required = Set(v);
+    }
+    if let Some(v) = risks {
+        changes.risks = Set(v);
+    }
+    if let Some(d) = input.start_date {
+        changes.start_date = Set(Some(d));
+    }
+    if let Some(d) = input.due_date {
+        changes.due_date = Set(Some(d));
+    }
+    if let Some(v) = input.visibility {
+        changes.visibility = Set(v.into());
+    }
+    let txn = crate::core::db::begin_write(&rc.db).await?;
+    let updated = bump(&txn, &action, changes).await?;
+    let (before, after) = (described(&action), described(&updated));
+    let changed: Vec<String> = before
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| after.get(k.as_str()) != Some(v))
+        .map(|(k, v)| format!("{k}: {} → {}", shown(v), shown(&after[k.as_str()])))
+        .collect();
+    if !changed.is_empty() {
+        append_history(
+            &txn,
+            rc,
+            &updated,
+            None,
+            None,
+            format!("Changed {}.", changed.join("; ")),
+        )
+        .await?;
+    }
+    audit::allowed_with_detail(
+        &txn,
+        rc,
+        "updateAction",
+        ("action", updated.id, updated.partnership_id),
+        audit::changes(&before, &after),
+    )
+    .await?;
+    // A re-marked action has a stale access summary (the database's trigger marked it).
+    crate::core::access_summary::summarise(&txn).await?;
+    rc.events.publish_in(&txn, updated.id).await?;
+    txn.commit().await?;
+    rc.events.published(updated.id);
+    Ok(updated)
+}
+
+/// The fields `updateAction` may change, as the history and the audit log show them.
+fn described(a: &action::Model) -> serde_json::Value {
+    serde_json::json!({
+        "title": a.title,
+        "expected outcome": a.expected_outcome,
+        "start date": a.start_date,
+        "due date": a.due_date,
+        "resources required": a.resources_required,
+        "risks": a.risks,
+        "marking": format!("{:?}", a.visibility).to_uppercase(),
+    })
+}
+
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(none)".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A new open action, as meetings (from a resolution) and reviews (an action-plan item) create it.

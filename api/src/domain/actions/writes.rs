@@ -2,7 +2,7 @@
 
 use super::service::{
     self, CloseActionInput, CreatePriorityActionInput, ReassignActionInput,
-    RecordMissedReasonInput, UpdateActionProgressInput,
+    RecordMissedReasonInput, UpdateActionInput, UpdateActionProgressInput,
 };
 use super::Action;
 use crate::core::context::CtxExt;
@@ -61,6 +61,17 @@ impl ActionsMutation {
         input: ReassignActionInput,
     ) -> ApiResult<Action> {
         service::reassign(ctx.req()?, input).await.map(Action)
+    }
+
+    /// Changes an action's title, expected outcome, dates, resources, risks or marking (officers
+    /// of the owning board). Send the `version` you last saw as `expectedVersion`; the history
+    /// says what changed, the audit log from what to what.
+    async fn update_action(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateActionInput,
+    ) -> ApiResult<Action> {
+        service::update(ctx.req()?, input).await.map(Action)
     }
 
     /// Records why an overdue action missed its due date; matters arising shows it.

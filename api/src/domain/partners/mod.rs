@@ -310,6 +310,11 @@ impl Person {
     async fn initials(&self) -> Option<&str> {
         self.0.initials.as_deref()
     }
+    /// Whether the person still works with the partnership: a leaver is inactive, cannot sign
+    /// in, and stays the author of what they wrote.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
     /// Work email: shown to signed-in callers only.
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
         Ok(if access::sees_email(&ctx.req()?.viewer) {

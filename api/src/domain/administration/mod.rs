@@ -1,0 +1,89 @@
+//! Administration of a partnership's reference data: its settings, the organisations that serve
+//! it and their people, so a council can run its own partnership without touching SQL.
+//!
+//! Reads of these records live in `partners`; this area only changes them. Each resolver is one
+//! call to [`service`].
+
+pub mod service;
+
+use crate::core::context::CtxExt;
+use crate::core::error::ApiResult;
+use crate::domain::partners::{Organisation, Partnership, Person};
+use async_graphql::{Context, Object};
+use service::{
+    AddOrganisationToPartnershipInput, CreateOrganisationInput, CreatePersonInput,
+    UpdateOrganisationInput, UpdatePartnershipInput, UpdatePersonInput,
+};
+
+/// Mutations of this area.
+#[derive(Default)]
+pub struct AdministrationMutation;
+
+#[Object]
+impl AdministrationMutation {
+    /// Changes a partnership's name, area or settings (its administrators). Audited with the
+    /// values before and after.
+    async fn update_partnership(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePartnershipInput,
+    ) -> ApiResult<Partnership> {
+        service::update_partnership(ctx.req()?, input)
+            .await
+            .map(Partnership)
+    }
+
+    /// Creates an organisation serving a partnership (its administrators).
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrganisationInput,
+    ) -> ApiResult<Organisation> {
+        service::create_organisation(ctx.req()?, input)
+            .await
+            .map(Organisation)
+    }
+
+    /// Changes an organisation (administrators of any partnership it serves).
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganisationInput,
+    ) -> ApiResult<Organisation> {
+        service::update_organisation(ctx.req()?, input)
+            .await
+            .map(Organisation)
+    }
+
+    /// Makes an existing organisation (a police force, a trust) serve another partnership too
+    /// (that partnership's administrators).
+    async fn add_organisation_to_partnership(
+        &self,
+        ctx: &Context<'_>,
+        input: AddOrganisationToPartnershipInput,
+    ) -> ApiResult<Organisation> {
+        service::add_organisation_to_partnership(ctx.req()?, input)
+            .await
+            .map(Organisation)
+    }
+
+    /// Creates a person in an organisation, optionally with the identity they sign in with
+    /// (administrators of any partnership the organisation serves).
+    async fn create_person(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePersonInput,
+    ) -> ApiResult<Person> {
+        service::create_person(ctx.req()?, input).await.map(Person)
+    }
+
+    /// Changes a person; `active: false` ends their access on their next request and closes
+    /// their open subscriptions (administrators of any partnership their organisation serves).
+    async fn update_person(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePersonInput,
+    ) -> ApiResult<Person> {
+        service::update_person(ctx.req()?, input).await.map(Person)
+    }
+}
