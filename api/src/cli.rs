@@ -39,6 +39,11 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
     Schema,
+    /// Create a partnership and its first administrator (the operator's one step; everything
+    /// else is done by that administrator through the API), e.g.
+    /// `csp-hub create-partnership --slug bromley --name "Safer Bromley Partnership"
+    /// --organisation "London Borough of Bromley" --admin-name "Sam Admin" --admin-subject sam`.
+    CreatePartnership(crate::domain::administration::bootstrap::NewPartnership),
 }
 
 /// Entry point of the binary.
@@ -106,6 +111,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 made.agenda_items,
                 made.actions,
                 made.action_updates
+            );
+            Ok(())
+        }
+        Command::CreatePartnership(new) => {
+            let (db, _) = crate::core::db::connect(&config).await?;
+            crate::core::db::migrate(&db).await?;
+            let made =
+                crate::domain::administration::bootstrap::create_partnership(&db, &new).await?;
+            println!(
+                "created partnership {} ({}); administrator {} signs in with subject {:?}",
+                new.slug, made.partnership, made.administrator, new.admin_subject
             );
             Ok(())
         }

@@ -267,3 +267,89 @@ async fn a_leaver_loses_access_on_the_next_request_and_their_subscription_ends()
         true
     );
 }
+
+/// Runs the `csp-hub` binary against the test's database.
+fn csp_hub(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_csp-hub"))
+        .args(args)
+        .env("DATABASE_URL", app.database_url())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run csp-hub")
+}
+
+#[tokio::test]
+async fn an_operator_creates_a_partnership_whose_administrator_carries_on_through_the_api() {
+    let app = TestApp::spawn().await;
+    let create = [
+        "create-partnership",
+        "--slug",
+        "newtown",
+        "--name",
+        "Safer Newtown Partnership",
+        "--area",
+        "Newtown Borough",
+        "--organisation",
+        "Newtown Borough Council",
+        "--admin-name",
+        "Sam Admin",
+        "--admin-subject",
+        "sam-admin",
+    ];
+    let out = csp_hub(&app, &create);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The same slug again is refused with a clear message, and nothing is made twice.
+    let again = csp_hub(&app, &create);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let bad = csp_hub(
+        &app,
+        &[
+            "create-partnership",
+            "--slug",
+            "New Town",
+            "--name",
+            "x",
+            "--organisation",
+            "x",
+            "--admin-name",
+            "x",
+            "--admin-subject",
+            "x",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--slug"));
+
+    let me = app
+        .gql(
+            Some("sam-admin"),
+            "{ viewer { person { name organisation { name } } partnerships { slug area } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        me.data()["viewer"]["person"],
+        json!({ "name": "Sam Admin", "organisation": { "name": "Newtown Borough Council" } })
+    );
+    assert_eq!(
+        me.data()["viewer"]["partnerships"],
+        json!([{ "slug": "newtown", "area": "Newtown Borough" }])
+    );
+    // The first administrator administers it: they add the police.
+    let p = app
+        .gql(None, "{ partnership(slug: \"newtown\") { id } }", json!({}))
+        .await
+        .data()["partnership"]["id"]
+        .clone();
+    let police = app
+        .gql(Some("sam-admin"), CREATE_ORGANISATION, json!({ "i": { "partnershipId": p, "name": "Newtown Police", "kind": "POLICE", "responsibleAuthority": true } }))
+        .await;
+    assert_eq!(
+        police.data()["createOrganisation"]["name"],
+        "Newtown Police"
+    );
+}

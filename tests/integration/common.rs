@@ -72,6 +72,14 @@ impl TestApp {
         }
     }
 
+    /// The URL of this test's database, for running the `csp-hub` binary against it.
+    pub fn database_url(&self) -> String {
+        match &self.cleanup {
+            Cleanup::Postgres { server, name } => format!("{server}/{name}"),
+            Cleanup::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),
+        }
+    }
+
     /// `http://host:port` of the server.
     pub fn base(&self) -> String {
         format!("http://{}", self.app.addr)

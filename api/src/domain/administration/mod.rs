@@ -4,6 +4,7 @@
 //! Reads of these records live in `partners`; this area only changes them. Each resolver is one
 //! call to [`service`].
 
+pub mod bootstrap;
 pub mod service;
 
 use crate::core::context::CtxExt;
