@@ -44,6 +44,45 @@ enum Command {
     /// `csp-hub create-partnership --slug bromley --name "Safer Bromley Partnership"
     /// --organisation "London Borough of Bromley" --admin-name "Sam Admin" --admin-subject sam`.
     CreatePartnership(crate::domain::administration::bootstrap::NewPartnership),
+    /// Import a delivery plan or a people list from CSV or XLSX (see README, "Onboarding your
+    /// partnership"). Checks the whole file first: any problem writes nothing.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+}
+
+/// What `csp-hub import` reads.
+#[derive(Subcommand, Debug)]
+enum ImportWhat {
+    /// A delivery plan: one action per row, owned by one board.
+    Plan {
+        /// The CSV or XLSX file.
+        file: std::path::PathBuf,
+        /// The partnership's slug.
+        #[arg(long)]
+        partnership: String,
+        /// The name of the board that owns the actions.
+        #[arg(long)]
+        board: String,
+        /// The strategy whose priorities the `priority` column numbers.
+        #[arg(long)]
+        strategy: Option<String>,
+        /// The marking of rows without one: public, partnership or restricted.
+        #[arg(long, default_value = "partnership")]
+        marking: String,
+        /// Report what would be created or changed, and every problem, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// People and their organisations.
+    People {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        partnership: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Entry point of the binary.
@@ -113,6 +152,65 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 made.action_updates
             );
             Ok(())
+        }
+        Command::Import { what } => {
+            let (db, _) = crate::core::db::connect(&config).await?;
+            crate::core::db::migrate(&db).await?;
+            let operator = crate::core::auth::Viewer::anonymous();
+            let report = match what {
+                ImportWhat::Plan {
+                    file,
+                    partnership,
+                    board,
+                    strategy,
+                    marking,
+                    dry_run,
+                } => {
+                    use sea_orm::ActiveEnum;
+                    let marking =
+                        entity::enums::Visibility::try_from_value(&marking.to_lowercase())
+                            .map_err(|_| {
+                                anyhow::anyhow!(
+                                    "--marking must be public, partnership or restricted"
+                                )
+                            })?;
+                    let bytes = std::fs::read(&file)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                    let target = crate::domain::imports::plan::Target {
+                        partnership,
+                        board,
+                        strategy,
+                        marking,
+                    };
+                    crate::domain::imports::plan::import(&db, &operator, &target, &bytes, dry_run)
+                        .await?
+                }
+                ImportWhat::People {
+                    file,
+                    partnership,
+                    dry_run,
+                } => {
+                    let bytes = std::fs::read(&file)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                    crate::domain::imports::people::import(
+                        &db,
+                        &operator,
+                        &partnership,
+                        &bytes,
+                        dry_run,
+                    )
+                    .await?
+                }
+            };
+            println!("{report}");
+            if report.problems.is_empty() {
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "the file has {} problem(s); nothing was written",
+                    report.problems.len()
+                )
+            }
         }
         Command::CreatePartnership(new) => {
             let (db, _) = crate::core::db::connect(&config).await?;

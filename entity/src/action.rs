@@ -45,6 +45,8 @@ pub struct Model {
     pub access_board_id: Option<Uuid>,
     /// Invalidations so far, so that a summary of an outdated chain is never stored.
     pub access_epoch: i32,
+    /// The row's reference in the partnership's own spreadsheet (see `csp-hub import`).
+    pub external_ref: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

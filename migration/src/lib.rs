@@ -39,6 +39,7 @@ mod m20261123_000028_add_meeting_cancelled_reason;
 mod m20261123_000029_add_person_identity_issuer;
 mod m20261201_000030_create_clearance;
 mod m20261201_000031_add_action_access_summary;
+mod m20261205_000032_add_action_external_ref;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000029_add_person_identity_issuer::Migration),
             Box::new(m20261201_000030_create_clearance::Migration),
             Box::new(m20261201_000031_add_action_access_summary::Migration),
+            Box::new(m20261205_000032_add_action_external_ref::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod demo;
 mod errors;
 mod export;
 mod http;
+mod imports;
 mod indicator_writes;
 mod layering;
 mod limits;

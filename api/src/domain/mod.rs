@@ -7,6 +7,7 @@ pub mod administration;
 pub mod audit_log;
 pub mod boards;
 pub mod clearances;
+pub mod imports;
 pub mod indicators;
 pub mod meetings;
 pub mod partners;
