@@ -169,7 +169,9 @@ pub struct JwtConfig {
     )]
     pub public_key_algorithm: String,
 
-    /// Further identity providers (police, health...), separated by `;`. Each is
+    /// Further identity providers (police, health...), separated by `;`. Each is `issuer=<iss>`
+    /// alone (OpenID Connect discovery: the keys are fetched from the provider's published JWKS,
+    /// cached for its cache lifetime and refetched when it rotates them), or
     /// `issuer=<iss>,jwks=<file>` or `issuer=<iss>,pem=<file>,alg=RS256|ES256`. Their tokens must
     /// carry that `iss` and the configured audience.
     #[arg(
@@ -178,6 +180,16 @@ pub struct JwtConfig {
         value_delimiter = ';'
     )]
     pub providers: Vec<String>,
+
+    /// Least time between two fetches of a provider's JWKS prompted by tokens with an unknown
+    /// `kid` (a provider that rotated its keys), so forged `kid`s cannot make the server hammer
+    /// the provider.
+    #[arg(
+        long = "jwks-min-refresh-seconds",
+        env = "CSP_JWKS_MIN_REFRESH_SECONDS",
+        default_value_t = 60
+    )]
+    pub jwks_min_refresh_seconds: u64,
 }
 
 impl JwtConfig {
@@ -212,6 +224,7 @@ impl Config {
                 public_key_file: None,
                 public_key_algorithm: "RS256".into(),
                 providers: Vec::new(),
+                jwks_min_refresh_seconds: 60,
             },
         }
     }

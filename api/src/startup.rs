@@ -44,6 +44,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
 /// Connects, migrates, seeds if configured, binds and starts serving.
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let auth = Arc::new(Authenticator::from_config(&config.jwt, config.production)?);
+    auth.discover().await;
     let (db, statements) = crate::core::db::connect(&config).await?;
     crate::core::db::migrate(&db).await?;
     if config.seed_demo && seed_if_empty(&db).await? {

@@ -21,6 +21,7 @@ mod live;
 mod meeting_changes;
 mod meeting_writes;
 mod nested;
+mod oidc;
 mod pagination;
 mod performance;
 mod permissions;

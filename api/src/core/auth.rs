@@ -7,6 +7,7 @@
 
 use crate::config::JwtConfig;
 use crate::core::error::ApiError;
+use crate::core::keys::TrustedKey;
 use chrono::Utc;
 use entity::enums::{ClearanceStatus, MembershipRole};
 use entity::{
@@ -54,22 +55,13 @@ struct SubjectClaim {
     exp: i64,
 }
 
-/// One key we trust: whose it is (`iss`), the one algorithm it accepts, and its `kid` if the
-/// provider publishes one.
-#[derive(Clone)]
-struct TrustedKey {
-    issuer: String,
-    /// The server's own issuer (`CSP_JWT_ISSUER`) rather than a partner's identity provider.
-    primary: bool,
-    alg: Algorithm,
-    kid: Option<String>,
-    key: DecodingKey,
-}
-
-/// Checks tokens against the configured keys, one pinned algorithm per key.
+/// Checks tokens against the configured keys, one pinned algorithm per key: keys read from
+/// configuration at start, and the keys of providers known by their issuer URL alone, fetched
+/// and kept current by [`keys`](crate::core::keys).
 #[derive(Clone)]
 pub struct Authenticator {
     keys: Vec<TrustedKey>,
+    remote: Vec<std::sync::Arc<crate::core::keys::RemoteProvider>>,
     audience: String,
 }
 
@@ -92,54 +84,26 @@ fn pem_key(path: &std::path::Path, alg: Algorithm) -> anyhow::Result<DecodingKey
     })
 }
 
-/// The keys of a JWKS file, each pinned to its declared algorithm (or the one its key type
-/// implies: RSA → RS256, P-256 → ES256). Any other key is a configuration error.
+/// The keys of a JWKS file, each pinned to its declared algorithm (see [`keys_of_set`]).
 fn jwks_keys(path: &std::path::Path, issuer: &str) -> anyhow::Result<Vec<TrustedKey>> {
-    use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
     let text = std::fs::read(path)
         .map_err(|e| anyhow::anyhow!("cannot read JWKS file {}: {e}", path.display()))?;
-    let set: JwkSet = serde_json::from_slice(&text)
+    let set: jsonwebtoken::jwk::JwkSet = serde_json::from_slice(&text)
         .map_err(|e| anyhow::anyhow!("{} is not a JWKS document: {e}", path.display()))?;
-    let mut keys = Vec::new();
-    for jwk in &set.keys {
-        // An encryption key is never a signing key, whatever else it says.
-        if matches!(
-            jwk.common.public_key_use,
-            Some(jsonwebtoken::jwk::PublicKeyUse::Encryption)
-        ) {
-            continue;
-        }
-        let alg = match (&jwk.common.key_algorithm, &jwk.algorithm) {
-            (Some(KeyAlgorithm::RS256), AlgorithmParameters::RSA(_)) => Algorithm::RS256,
-            (Some(KeyAlgorithm::ES256), AlgorithmParameters::EllipticCurve(p))
-                if p.curve == EllipticCurve::P256 =>
-            {
-                Algorithm::ES256
-            }
-            (None, AlgorithmParameters::RSA(_)) => Algorithm::RS256,
-            (None, AlgorithmParameters::EllipticCurve(p)) if p.curve == EllipticCurve::P256 => {
-                Algorithm::ES256
-            }
-            _ => anyhow::bail!(
-                "{}: key {:?} is not an RS256 or ES256 public key",
-                path.display(),
-                jwk.common.key_id
-            ),
-        };
-        keys.push(TrustedKey {
-            issuer: issuer.to_string(),
-            primary: false,
-            alg,
-            kid: jwk.common.key_id.clone(),
-            key: DecodingKey::from_jwk(jwk)?,
-        });
-    }
-    anyhow::ensure!(!keys.is_empty(), "{} holds no keys", path.display());
-    Ok(keys)
+    crate::core::keys::keys_of_set(&set, issuer, &path.display().to_string())
 }
 
-/// One `--jwt-provider` entry: `issuer=<iss>,jwks=<file>` or `issuer=<iss>,pem=<file>,alg=…`.
-fn provider_keys(spec: &str) -> anyhow::Result<Vec<TrustedKey>> {
+/// Where a provider's keys come from.
+enum ProviderKeys {
+    /// Read from a file at start.
+    Fixed(Vec<TrustedKey>),
+    /// Discovered from the issuer URL and kept current.
+    Discovered(String),
+}
+
+/// One `--jwt-provider` entry: `issuer=<iss>` (discovery), `issuer=<iss>,jwks=<file>` or
+/// `issuer=<iss>,pem=<file>,alg=…`.
+fn provider_keys(spec: &str) -> anyhow::Result<ProviderKeys> {
     let mut issuer = None;
     let mut jwks = None;
     let mut pem = None;
@@ -158,18 +122,25 @@ fn provider_keys(spec: &str) -> anyhow::Result<Vec<TrustedKey>> {
     }
     let issuer = issuer.ok_or_else(|| anyhow::anyhow!("JWT provider `{spec}` has no issuer"))?;
     match (jwks, pem) {
-        (Some(path), None) => jwks_keys(&path, &issuer),
+        (Some(path), None) => Ok(ProviderKeys::Fixed(jwks_keys(&path, &issuer)?)),
         (None, Some(path)) => {
             let alg = alg.unwrap_or(Algorithm::RS256);
-            Ok(vec![TrustedKey {
+            Ok(ProviderKeys::Fixed(vec![TrustedKey {
                 key: pem_key(&path, alg)?,
                 issuer,
                 primary: false,
                 alg,
                 kid: None,
-            }])
+            }]))
         }
-        _ => anyhow::bail!("JWT provider `{spec}` needs exactly one of jwks= or pem="),
+        (None, None) => {
+            anyhow::ensure!(
+                issuer.starts_with("https://") || issuer.starts_with("http://127.0.0.1:") || issuer.starts_with("http://localhost:"),
+                "JWT provider `{spec}`: an issuer discovered by its URL must be https (or on this machine)"
+            );
+            Ok(ProviderKeys::Discovered(issuer))
+        }
+        _ => anyhow::bail!("JWT provider `{spec}` takes one of jwks= or pem=, not both"),
     }
 }
 
@@ -205,29 +176,92 @@ impl Authenticator {
                 key: pem_key(path, alg)?,
             });
         }
+        let mut remote = Vec::new();
         for spec in config.providers.iter().filter(|s| !s.trim().is_empty()) {
-            keys.extend(provider_keys(spec)?);
+            match provider_keys(spec)? {
+                ProviderKeys::Fixed(fixed) => keys.extend(fixed),
+                ProviderKeys::Discovered(issuer) => {
+                    remote.push(std::sync::Arc::new(crate::core::keys::RemoteProvider::new(
+                        issuer,
+                        std::time::Duration::from_secs(config.jwks_min_refresh_seconds),
+                    )?))
+                }
+            }
         }
         anyhow::ensure!(
-            !keys.is_empty(),
+            !keys.is_empty() || !remote.is_empty(),
             "no token keys configured: set CSP_JWT_SECRET, CSP_JWT_PUBLIC_KEY_FILE or CSP_JWT_PROVIDERS"
         );
         Ok(Authenticator {
             keys,
+            remote,
             audience: config.audience.clone(),
         })
     }
 
+    /// Fetches the keys of every provider known by its issuer URL, once, at start. One that
+    /// cannot be reached is logged and tried again when its users' tokens arrive.
+    pub async fn discover(&self) {
+        for provider in &self.remote {
+            provider.refresh(crate::core::keys::Prompt::Start).await;
+        }
+    }
+
     /// Validates a bearer token and returns who it identifies.
     ///
-    /// The header's `alg` and `kid` only *select* among configured keys: a key accepts its own
+    /// The header's `alg` and `kid` only *select* among trusted keys: a key accepts its own
     /// algorithm alone (so `alg: none` and key confusion fail), and a `kid` can narrow the choice
     /// but never introduce a key. `jku`, `jwk` and `x5u` are never read. The token's `iss` must
-    /// be the issuer the key belongs to.
-    pub fn identify(&self, token: &str) -> Result<Identity, ApiError> {
+    /// be the issuer the key belongs to. A `kid` no key has makes the providers known by their
+    /// issuer URL fetch their keys again (rate-limited), in case one of them rotated.
+    pub async fn identify(&self, token: &str) -> Result<Identity, ApiError> {
+        use crate::core::keys::Prompt;
         let bad = || ApiError::Unauthenticated("invalid or expired token".into());
         let header = jsonwebtoken::decode_header(token).map_err(|_| bad())?;
-        let candidates = self.keys.iter().filter(|k| {
+        for provider in self.remote.iter().filter(|p| p.is_stale()) {
+            let provider = provider.clone();
+            tokio::spawn(async move { provider.refresh(Prompt::Stale).await });
+        }
+        if let Some(identity) = self.verify(token, &header) {
+            return Ok(identity);
+        }
+        let unknown = header.kid.as_ref().is_some_and(|kid| !self.holds(kid));
+        if unknown {
+            let mut refreshed = false;
+            for provider in &self.remote {
+                refreshed |= provider.refresh(Prompt::UnknownKey).await;
+            }
+            if refreshed {
+                if let Some(identity) = self.verify(token, &header) {
+                    return Ok(identity);
+                }
+            }
+        }
+        Err(bad())
+    }
+
+    /// Whether any trusted key has this `kid`.
+    fn holds(&self, kid: &str) -> bool {
+        let named = |keys: &[TrustedKey]| keys.iter().any(|k| k.kid.as_deref() == Some(kid));
+        named(&self.keys) || self.remote.iter().any(|p| p.with_keys(named))
+    }
+
+    /// The identity of a token valid under one of the keys held now.
+    fn verify(&self, token: &str, header: &jsonwebtoken::Header) -> Option<Identity> {
+        self.verify_with(token, header, &self.keys).or_else(|| {
+            self.remote
+                .iter()
+                .find_map(|p| p.with_keys(|keys| self.verify_with(token, header, keys)))
+        })
+    }
+
+    fn verify_with(
+        &self,
+        token: &str,
+        header: &jsonwebtoken::Header,
+        keys: &[TrustedKey],
+    ) -> Option<Identity> {
+        let candidates = keys.iter().filter(|k| {
             k.alg == header.alg
                 && match (&header.kid, &k.kid) {
                     (Some(wanted), Some(kid)) => wanted == kid,
@@ -245,16 +279,16 @@ impl Authenticator {
             // jsonwebtoken checks exp, nbf, iss and aud on the raw claims; only `sub` is read.
             if let Ok(data) = jsonwebtoken::decode::<SubjectClaim>(token, &key.key, &validation) {
                 if data.claims.sub.is_empty() {
-                    return Err(bad());
+                    return None;
                 }
-                return Ok(Identity {
+                return Some(Identity {
                     issuer: (!key.primary).then(|| key.issuer.clone()),
                     subject: data.claims.sub,
                     expires_at: data.claims.exp,
                 });
             }
         }
-        Err(bad())
+        None
     }
 }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod events;
 pub mod guard;
 pub mod ids;
+pub mod keys;
 pub mod limits;
 pub mod loaders;
 pub mod nested_plan;

@@ -44,7 +44,7 @@ impl Caller {
                 expires_at: None,
             });
         };
-        let identity = state.auth.identify(bearer_token(authorization)?)?;
+        let identity = state.auth.identify(bearer_token(authorization)?).await?;
         let viewer = Viewer::load(&state.db, &identity).await?;
         Ok(Caller {
             viewer,
