@@ -166,6 +166,18 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         )
         .route("/graphql/ws", get(crate::http::graphql_ws))
         .route("/export/actions.csv", get(crate::http::export::actions_csv))
+        .route(
+            "/import/delivery-plan",
+            axum::routing::post(crate::http::import::delivery_plan).layer(
+                axum::extract::DefaultBodyLimit::max(crate::http::import::MAX_IMPORT_BYTES),
+            ),
+        )
+        .route(
+            "/import/people",
+            axum::routing::post(crate::http::import::people).layer(
+                axum::extract::DefaultBodyLimit::max(crate::http::import::MAX_IMPORT_BYTES),
+            ),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::http::metrics::render))

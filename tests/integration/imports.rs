@@ -318,3 +318,108 @@ async fn an_xlsx_plan_imports_like_its_csv_with_spreadsheet_dates() {
     assert!(again.contains("unchanged 12"), "{again}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `POST /import/{what}?{query}` with `body`, as `subject`; (status, JSON body).
+async fn post_import(
+    app: &TestApp,
+    subject: Option<&str>,
+    what: &str,
+    query: &str,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .post(format!("{}/import/{what}?{query}", app.base()))
+        .body(body);
+    if let Some(s) = subject {
+        request = request.bearer_auth(app.token(s));
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn administrators_import_over_http_and_nobody_else_can() {
+    let app = TestApp::spawn().await;
+    partnership(&app).await;
+    // A signed-in person who is no administrator of this partnership.
+    crate::fixtures::World::build(app.db()).await;
+    let before = actions(&app).await;
+    let plan = std::fs::read(example(PLAN)).unwrap();
+    let query =
+        "partnership=bromley-example&board=Safer%20Bromley%20Partnership%20Board&marking=public";
+    let (status, body) = post_import(&app, None, "delivery-plan", query, plan.clone()).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = post_import(
+        &app,
+        Some(crate::fixtures::CHAIR),
+        "delivery-plan",
+        query,
+        plan.clone(),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let denied = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("importDeliveryPlan"))
+        .filter(entity::audit_log::Column::Outcome.eq("denied"))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(denied, 1);
+    let (status, _) = post_import(
+        &app,
+        Some("example-admin"),
+        "delivery-plan",
+        "partnership=nowhere&board=x",
+        plan.clone(),
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // A dry run reports and writes nothing; the real run writes, audited as the administrator.
+    let (status, body) = post_import(
+        &app,
+        Some("example-admin"),
+        "delivery-plan",
+        &format!("{query}&dryRun=true"),
+        plan.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["dryRun"], true);
+    assert_eq!(body["written"], false);
+    assert_eq!(body["created"], 12);
+    assert_eq!(actions(&app).await, before);
+    let (status, body) =
+        post_import(&app, Some("example-admin"), "delivery-plan", query, plan).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["written"], true);
+    assert_eq!(body["rows"][2]["outcome"], "created");
+    assert_eq!(actions(&app).await, before + 12);
+
+    // A bad file is 422 with each problem, and writes nothing.
+    let bad = b"Action,Due\nSomething,whenever\n".to_vec();
+    let (status, body) =
+        post_import(&app, Some("example-admin"), "delivery-plan", query, bad).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["problems"][0],
+        json!({ "row": 2, "column": "due", "message": "\"whenever\" is not a date (write 2024-06-30, 30/06/2024 or Jun-24)" })
+    );
+    let (status, body) = post_import(
+        &app,
+        Some("example-admin"),
+        "people",
+        "partnership=bromley-example",
+        std::fs::read(example(PEOPLE)).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["created"].as_u64().unwrap(),
+        14 + 9,
+        "14 people and 9 new organisations"
+    );
+}

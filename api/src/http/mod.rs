@@ -13,6 +13,7 @@
 
 mod caller;
 pub mod export;
+pub mod import;
 pub mod metrics;
 mod state;
 
