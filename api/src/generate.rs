@@ -542,6 +542,7 @@ impl<'a> Generator<'a> {
                     aim: Set(None),
                     lead_person_id: Set(Some(lead.0)),
                     lead_organisation_id: Set(Some(lead.1)),
+                    lead_post_id: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });

@@ -13,7 +13,7 @@ use crate::domain::indicators::{Indicator, IndicatorReading, IndicatorsMutation,
 use crate::domain::meetings::writes::MeetingsMutation;
 use crate::domain::meetings::written_updates::{WrittenUpdateRequest, WrittenUpdatesMutation};
 use crate::domain::meetings::{AgendaItem, Meeting, MeetingsQuery, Resolution};
-use crate::domain::partners::{Organisation, PartnersQuery, Partnership, Person};
+use crate::domain::partners::{Organisation, PartnersQuery, Partnership, Person, Post};
 use crate::domain::reviews::{Review, ReviewsQuery};
 use crate::domain::strategies::{Priority, StrategiesQuery, Strategy};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};

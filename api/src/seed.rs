@@ -651,6 +651,7 @@ async fn load_one<C: ConnectionTrait>(
                     "organisation",
                     p.lead_organisation.as_ref(),
                 )?),
+                lead_post_id: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             }

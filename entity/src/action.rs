@@ -47,6 +47,8 @@ pub struct Model {
     pub access_epoch: i32,
     /// The row's reference in the partnership's own spreadsheet (see `csp-hub import`).
     pub external_ref: Option<String>,
+    /// The post that leads it (its current holder acts as lead), beside or instead of a person.
+    pub lead_post_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

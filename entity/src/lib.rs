@@ -25,6 +25,8 @@ pub mod organisation_partnership;
 pub mod partnership;
 pub mod partnership_administrator;
 pub mod person;
+pub mod post;
+pub mod post_holder;
 pub mod priority;
 pub mod resolution;
 pub mod strategy;

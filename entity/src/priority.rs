@@ -14,6 +14,8 @@ pub struct Model {
     pub aim: Option<String>,
     pub lead_person_id: Option<Uuid>,
     pub lead_organisation_id: Option<Uuid>,
+    /// The post that leads it, beside or instead of a person.
+    pub lead_post_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -40,6 +40,7 @@ mod m20261123_000029_add_person_identity_issuer;
 mod m20261201_000030_create_clearance;
 mod m20261201_000031_add_action_access_summary;
 mod m20261205_000032_add_action_external_ref;
+mod m20261205_000033_create_post;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_create_clearance::Migration),
             Box::new(m20261201_000031_add_action_access_summary::Migration),
             Box::new(m20261205_000032_add_action_external_ref::Migration),
+            Box::new(m20261205_000033_create_post::Migration),
         ]
     }
 }

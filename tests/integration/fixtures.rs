@@ -404,6 +404,7 @@ impl<'a> Builder<'a> {
             aim: Set(None),
             lead_person_id: Set(Some(lead)),
             lead_organisation_id: Set(Some(organisation)),
+            lead_post_id: Set(None),
             created_at: Set(now()),
             updated_at: Set(now()),
         }

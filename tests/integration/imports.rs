@@ -88,7 +88,7 @@ async fn actions(app: &TestApp) -> u64 {
     action::Entity::find().count(app.db()).await.unwrap()
 }
 
-const ACTIONS: &str = r#"{ partnership(slug: "bromley-example") { boards(first: 5) { edges { node { name actions(first: 50) { totalCount edges { node { title dueDate rag percentComplete leadPerson { name } leadOrganisation { name } latestUpdate { narrative } } } } } } } } }"#;
+const ACTIONS: &str = r#"{ partnership(slug: "bromley-example") { boards(first: 5) { edges { node { name actions(first: 50) { totalCount edges { node { title dueDate rag percentComplete leadPerson { name } leadOrganisation { name } leadPost { title vacant } latestUpdate { narrative } } } } } } } } }"#;
 
 fn action_titled<'a>(reply: &'a Value, title: &str) -> &'a Value {
     reply["partnership"]["boards"]["edges"][0]["node"]["actions"]["edges"]

@@ -26,6 +26,7 @@ mod pagination;
 mod performance;
 mod permissions;
 mod policy;
+mod posts;
 mod reports;
 mod resilience;
 mod restricted_reads;

@@ -123,6 +123,8 @@ enum Needs {
     ForeignOrganisation,
     /// A new person of the world's police force.
     Person,
+    /// A new post of the world's police force, held by LEAD.
+    Post,
 }
 
 /// Global IDs of what a row made: its target, and a meeting's item.
@@ -281,6 +283,33 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
             b.person(w.police, &format!("matrix-person-{}", next()))
                 .await,
         )),
+        Needs::Post => {
+            let now = Utc::now();
+            let post = entity::post::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                partnership_id: Set(w.partnership),
+                organisation_id: Set(w.police),
+                title: Set(format!("Matrix post {}", next())),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(app.db())
+            .await
+            .unwrap();
+            entity::post_holder::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                post_id: Set(post.id),
+                person_id: Set(w.lead),
+                starts_on: Set(None),
+                ends_on: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(app.db())
+            .await
+            .unwrap();
+            target(gid(Kind::Post, post.id))
+        }
         Needs::Review => target(gid(
             Kind::DomesticHomicideReview,
             b.review(
@@ -653,6 +682,33 @@ fn rows() -> Vec<Row> {
             hidden: None,
         },
         Row {
+            mutation: "createPost",
+            query: r#"mutation($p: ID!, $o: ID!) { createPost(input: { partnershipId: $p, organisationId: $o, title: "Matrix coordinator" }) { id } }"#,
+            needs: Needs::Nothing,
+            vars: |s, _| json!({ "p": s.partnership, "o": gid(Kind::Organisation, s.w.police) }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "appointToPost",
+            query: "mutation($p: ID!, $who: ID!) { appointToPost(input: { postId: $p, personId: $who }) { id } }",
+            needs: Needs::Post,
+            vars: |s, m| json!({ "p": m.target, "who": s.lead }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "vacatePost",
+            query: "mutation($p: ID!) { vacatePost(input: { postId: $p }) { id } }",
+            needs: Needs::Post,
+            vars: |_, m| json!({ "p": m.target }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
             mutation: "addReviewAction",
             query: r#"mutation($r: ID!) { addReviewAction(input: { reviewId: $r, title: "Matrix training" }) { id } }"#,
             needs: Needs::Review,
@@ -709,6 +765,9 @@ fn every_mutation_in_the_schema_has_a_row() {
         "createPerson",
         "updatePerson",
         "updateAction",
+        "createPost",
+        "appointToPost",
+        "vacatePost",
     ]
     .into_iter()
     .map(String::from)

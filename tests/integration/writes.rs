@@ -498,6 +498,7 @@ async fn priority_leads_and_officers_add_delivery_plan_actions_and_officers_reas
         aim: Set(None),
         lead_person_id: Set(Some(w.lead)),
         lead_organisation_id: Set(Some(w.police)),
+        lead_post_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

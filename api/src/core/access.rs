@@ -456,6 +456,8 @@ scoped!(organisation, |_viewer| organisation::Entity::find());
 scoped!(person, |_viewer| person::Entity::find());
 scoped!(strategy, |_viewer| strategy::Entity::find());
 scoped!(priority, |_viewer| priority::Entity::find());
+scoped!(post, |_viewer| post::Entity::find());
+scoped!(post_holder, |_viewer| post_holder::Entity::find());
 
 scoped!(
     board,

@@ -11,7 +11,8 @@ use crate::core::keys::TrustedKey;
 use chrono::Utc;
 use entity::enums::{ClearanceStatus, MembershipRole};
 use entity::{
-    board, board_membership, clearance, organisation_partnership, partnership_administrator, person,
+    board, board_membership, clearance, organisation_partnership, partnership_administrator,
+    person, post, post_holder,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::sea_query::{Expr, ExprTrait, UnionType};
@@ -360,6 +361,9 @@ pub struct Viewer {
     /// Partnerships the caller administers. Grants management and the audit log, never sight
     /// of restricted content.
     pub admin_partnerships: BTreeSet<Uuid>,
+    /// Posts the caller holds today: they act as lead of what those posts lead. Grants no sight
+    /// of anything.
+    pub posts: BTreeSet<Uuid>,
 }
 
 impl Viewer {
@@ -463,10 +467,37 @@ impl Viewer {
             .expr(Expr::val(Option::<bool>::None))
             .filter(partnership_administrator::Column::PersonId.eq(person.id))
             .into_query();
+        let today = now.date_naive();
+        let held = post_holder::Entity::find()
+            .select_only()
+            .expr(Expr::val(Grant::Post as i32))
+            .column(post_holder::Column::PostId)
+            .column(post::Column::PartnershipId)
+            .expr(Expr::val(Option::<String>::None))
+            .expr(Expr::val(Option::<bool>::None))
+            .filter(post_holder::Column::PersonId.eq(person.id))
+            .filter(
+                Condition::any()
+                    .add(post_holder::Column::StartsOn.is_null())
+                    .add(post_holder::Column::StartsOn.lte(today)),
+            )
+            .filter(
+                Condition::any()
+                    .add(post_holder::Column::EndsOn.is_null())
+                    .add(post_holder::Column::EndsOn.gte(today)),
+            )
+            .into_query()
+            .inner_join(
+                post::Entity,
+                Expr::col((post::Entity, post::Column::Id))
+                    .equals((post_holder::Entity, post_holder::Column::PostId)),
+            )
+            .to_owned();
         let mut rights = seats;
         rights
             .union(UnionType::All, served)
-            .union(UnionType::All, administered);
+            .union(UnionType::All, administered)
+            .union(UnionType::All, held);
         let backend = db.get_database_backend();
         let rows = db.query_all_raw(backend.build(&rights)).await?;
 
@@ -483,6 +514,9 @@ impl Viewer {
                 }
                 g if g == Grant::Administered as i32 => {
                     viewer.admin_partnerships.insert(partnership);
+                }
+                g if g == Grant::Post as i32 => {
+                    viewer.posts.insert(row.try_get("", "board")?);
                 }
                 _ => {
                     let board_id: Uuid = row.try_get("", "board")?;
@@ -520,4 +554,6 @@ enum Grant {
     Seat = 0,
     Served = 1,
     Administered = 2,
+    /// A post held today (its id in the `board` column).
+    Post = 3,
 }

@@ -34,6 +34,7 @@ macro_rules! node_types {
             DomesticHomicideReview: domestic_homicide_review => Review,
             WrittenUpdateRequest: written_update_request => WrittenUpdateRequest,
             Clearance: clearance => Clearance,
+            Post: post => Post,
         }
     };
 }

@@ -29,7 +29,7 @@ pub enum ActionPermission {
 /// A caller's relation to an action; one caller may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionStanding {
-    /// The action's lead person.
+    /// The action's lead person, or today's holder of its lead post.
     Lead,
     /// An editor of the action's lead organisation.
     OrganisationEditor,
@@ -69,7 +69,12 @@ pub fn standings(viewer: &Viewer, action: &action::Model) -> Vec<ActionStanding>
         return Vec::new();
     };
     let mut out = Vec::new();
-    if action.lead_person_id == Some(person.id) {
+    // The lead person, or today's holder of the lead post.
+    if action.lead_person_id == Some(person.id)
+        || action
+            .lead_post_id
+            .is_some_and(|p| viewer.posts.contains(&p))
+    {
         out.push(ActionStanding::Lead);
     }
     if person.organisation_editor && action.lead_organisation_id == Some(person.organisation_id) {
@@ -164,7 +169,11 @@ pub fn may_on_priority(
     board: uuid::Uuid,
 ) -> bool {
     let mut standings = Vec::new();
-    if viewer.person_id().is_some() && priority.lead_person_id == viewer.person_id() {
+    let holds_post = priority
+        .lead_post_id
+        .is_some_and(|p| viewer.posts.contains(&p));
+    if holds_post || (viewer.person_id().is_some() && priority.lead_person_id == viewer.person_id())
+    {
         standings.push(PriorityStanding::Lead);
     }
     if viewer.officer_boards.contains(&board) {
@@ -219,7 +228,8 @@ pub enum PartnershipPermission {
     ManageSettings,
     /// Create and change the organisations that serve the partnership.
     ManageOrganisations,
-    /// Create, change and deactivate the people of those organisations.
+    /// Create, change and deactivate the people of those organisations; create posts and
+    /// appoint people to them.
     ManagePeople,
 }
 

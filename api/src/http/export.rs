@@ -138,6 +138,7 @@ impl ExportParams {
             due_after: self.due_after,
             overdue: self.overdue,
             search: self.search,
+            ..ActionFilter::default()
         })
     }
 }

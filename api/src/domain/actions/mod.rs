@@ -40,6 +40,11 @@ pub struct ActionFilter {
     pub review_id: Option<ID>,
     pub lead_organisation_id: Option<ID>,
     pub lead_person_id: Option<ID>,
+    /// Led by this post (whoever holds it).
+    pub lead_post_id: Option<ID>,
+    /// Led by this person or by a post they hold (set by `viewer.myActions`, not by callers).
+    #[graphql(skip)]
+    pub led_by: Option<(uuid::Uuid, Vec<uuid::Uuid>)>,
     /// Any of these ratings.
     pub rag: Option<Vec<Rag>>,
     /// Any of these statuses.
@@ -103,7 +108,7 @@ pub fn filtered(
 ) -> ApiResult<Select<action::Entity>> {
     use action::Column as C;
     let mut select = access::visible::<action::Entity>(viewer);
-    let links: [(&Option<ID>, Kind, C, &str); 6] = [
+    let links: [(&Option<ID>, Kind, C, &str); 7] = [
         (
             &filter.partnership_id,
             Kind::Partnership,
@@ -135,11 +140,24 @@ pub fn filtered(
             C::LeadPersonId,
             "leadPersonId",
         ),
+        (
+            &filter.lead_post_id,
+            Kind::Post,
+            C::LeadPostId,
+            "leadPostId",
+        ),
     ];
     for (id, kind, column, field) in links {
         if let Some(id) = id {
             select = select.filter(column.eq(ids::decode(id, kind, field)?));
         }
+    }
+    if let Some((person, posts)) = &filter.led_by {
+        select = select.filter(
+            Condition::any()
+                .add(C::LeadPersonId.eq(*person))
+                .add(C::LeadPostId.is_in(posts.iter().copied())),
+        );
     }
     if let Some(rags) = &filter.rag {
         select = select.filter(C::Rag.is_in(rags.iter().map(|r| entity::enums::Rag::from(*r))));
@@ -516,6 +534,18 @@ impl Action {
             .load_opt::<organisation::Entity>(self.0.lead_organisation_id)
             .await?
             .map(Organisation))
+    }
+    /// The post that leads it, if any ("Head of Safer Communities"): its current holder acts as
+    /// lead; a vacant post says so rather than naming anyone.
+    async fn lead_post(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::partners::Post>> {
+        Ok(ctx
+            .req()?
+            .load_opt::<entity::post::Entity>(self.0.lead_post_id)
+            .await?
+            .map(crate::domain::partners::Post))
     }
     /// Supporting people beside the lead.
     async fn supporters(&self, ctx: &Context<'_>) -> ApiResult<Vec<Person>> {

@@ -522,6 +522,8 @@ pub struct UpdateActionInput {
     pub risks: Option<String>,
     /// A new marking. Re-marking decides at once who sees the action and its history.
     pub visibility: Option<crate::domain::types::Visibility>,
+    /// A post of the same partnership to lead it (its holder acts as lead).
+    pub lead_post_id: Option<ID>,
 }
 
 /// Longest action title.
@@ -549,6 +551,21 @@ pub async fn update(rc: &RequestContext, input: UpdateActionInput) -> ApiResult<
         "updateAction",
     )
     .await?;
+    let lead_post = match &input.lead_post_id {
+        Some(id) => {
+            let post_id = ids::decode(id, Kind::Post, "leadPostId")?;
+            let post = crate::core::access::visible::<entity::post::Entity>(&rc.viewer)
+                .filter(entity::post::Column::Id.eq(post_id))
+                .one(&rc.db)
+                .await?
+                .filter(|p| p.partnership_id == action.partnership_id)
+                .ok_or_else(|| {
+                    ApiError::bad_input("leadPostId", "no such post in the action's partnership")
+                })?;
+            Some(post)
+        }
+        None => None,
+    };
     let start = input.start_date.or(action.start_date);
     let due = input.due_date.or(action.due_date);
     if let (Some(start), Some(due)) = (start, due) {
@@ -581,16 +598,26 @@ pub async fn update(rc: &RequestContext, input: UpdateActionInput) -> ApiResult<
     if let Some(v) = input.visibility {
         changes.visibility = Set(v.into());
     }
+    if let Some(post) = &lead_post {
+        changes.lead_post_id = Set(Some(post.id));
+        changes.lead_organisation_id = Set(Some(post.organisation_id));
+    }
     let txn = crate::core::db::begin_write(&rc.db).await?;
     let updated = bump(&txn, &action, changes).await?;
     let (before, after) = (described(&action), described(&updated));
-    let changed: Vec<String> = before
+    let mut changed: Vec<String> = before
         .as_object()
         .into_iter()
         .flatten()
         .filter(|(k, v)| after.get(k.as_str()) != Some(v))
         .map(|(k, v)| format!("{k}: {} → {}", shown(v), shown(&after[k.as_str()])))
         .collect();
+    if let Some(post) = lead_post
+        .as_ref()
+        .filter(|p| action.lead_post_id != Some(p.id))
+    {
+        changed.push(format!("lead post: {}", post.title));
+    }
     if !changed.is_empty() {
         append_history(
             &txn,

@@ -9,11 +9,12 @@ pub mod service;
 
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
-use crate::domain::partners::{Organisation, Partnership, Person};
+use crate::domain::partners::{Organisation, Partnership, Person, Post};
 use async_graphql::{Context, Object};
 use service::{
-    AddOrganisationToPartnershipInput, CreateOrganisationInput, CreatePersonInput,
-    UpdateOrganisationInput, UpdatePartnershipInput, UpdatePersonInput,
+    AddOrganisationToPartnershipInput, AppointToPostInput, CreateOrganisationInput,
+    CreatePersonInput, CreatePostInput, UpdateOrganisationInput, UpdatePartnershipInput,
+    UpdatePersonInput, VacatePostInput,
 };
 
 /// Mutations of this area.
@@ -86,5 +87,26 @@ impl AdministrationMutation {
         input: UpdatePersonInput,
     ) -> ApiResult<Person> {
         service::update_person(ctx.req()?, input).await.map(Person)
+    }
+
+    /// Creates a post ("Head of Safer Communities") in an organisation serving the partnership
+    /// (its administrators). Actions and priorities can then be led by the post.
+    async fn create_post(&self, ctx: &Context<'_>, input: CreatePostInput) -> ApiResult<Post> {
+        service::create_post(ctx.req()?, input).await.map(Post)
+    }
+
+    /// Appoints a person of the post's organisation to it from a date; the previous holder's
+    /// time ends the day before. The holder acts as lead of what the post leads.
+    async fn appoint_to_post(
+        &self,
+        ctx: &Context<'_>,
+        input: AppointToPostInput,
+    ) -> ApiResult<Post> {
+        service::appoint_to_post(ctx.req()?, input).await.map(Post)
+    }
+
+    /// Ends the current holding: the post shows as vacant from the next day.
+    async fn vacate_post(&self, ctx: &Context<'_>, input: VacatePostInput) -> ApiResult<Post> {
+        service::vacate_post(ctx.req()?, input).await.map(Post)
     }
 }

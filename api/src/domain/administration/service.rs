@@ -19,7 +19,7 @@ use crate::core::validate;
 use crate::domain::types::OrganisationKind;
 use async_graphql::{InputObject, ID};
 use chrono::Utc;
-use entity::{organisation, organisation_partnership, partnership, person};
+use entity::{organisation, organisation_partnership, partnership, person, post, post_holder};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     QuerySelect, Set,
@@ -595,4 +595,213 @@ fn person_values(p: &person::Model) -> Value {
         "organisationEditor": p.organisation_editor,
         "active": p.active,
     })
+}
+
+/// A new post in an organisation serving a partnership.
+#[derive(InputObject)]
+pub struct CreatePostInput {
+    pub partnership_id: ID,
+    pub organisation_id: ID,
+    /// As the papers write it ("Head of Safer Communities", "MARAC Chair").
+    pub title: String,
+}
+
+/// A person taking up a post.
+#[derive(InputObject)]
+pub struct AppointToPostInput {
+    pub post_id: ID,
+    pub person_id: ID,
+    /// From when (today when left out); whoever held it before holds it until the day before.
+    pub starts_on: Option<chrono::NaiveDate>,
+}
+
+/// A post falling vacant.
+#[derive(InputObject)]
+pub struct VacatePostInput {
+    pub post_id: ID,
+    /// The last day of the current holding (today when left out).
+    pub ends_on: Option<chrono::NaiveDate>,
+}
+
+/// Creates a post (administrators of the partnership, which the organisation must serve).
+pub async fn create_post(rc: &RequestContext, input: CreatePostInput) -> ApiResult<post::Model> {
+    let partnership_id = ids::decode(&input.partnership_id, Kind::Partnership, "partnershipId")?;
+    let organisation_id =
+        ids::decode(&input.organisation_id, Kind::Organisation, "organisationId")?;
+    let title = validate::text("title", &input.title, MAX_NAME_LEN)?;
+    guard::load_for_write::<partnership::Entity>(rc, partnership_id, "partnership").await?;
+    guard::load_for_write::<organisation::Entity>(rc, organisation_id, "organisation").await?;
+    require_admin(
+        rc,
+        PartnershipPermission::ManagePeople,
+        &[partnership_id],
+        Target::new("createPost", "partnership", partnership_id, partnership_id),
+    )
+    .await?;
+    if !partnerships_served_by(rc, organisation_id)
+        .await?
+        .contains(&partnership_id)
+    {
+        return Err(ApiError::bad_input(
+            "organisationId",
+            "the organisation does not serve this partnership",
+        ));
+    }
+    let now = Utc::now();
+    let txn = begin_write(&rc.db).await?;
+    let created = post::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        partnership_id: Set(partnership_id),
+        organisation_id: Set(organisation_id),
+        title: Set(title),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(
+            "the organisation already has a post with this title in this partnership".into(),
+        ),
+        _ => e.into(),
+    })?;
+    let detail = audit::changes(
+        &Value::Null,
+        &json!({ "title": created.title, "organisationId": organisation_id }),
+    );
+    audit::allowed_with_detail(
+        &txn,
+        rc,
+        "createPost",
+        ("post", created.id, partnership_id),
+        detail,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Appoints a person of the post's organisation to it; the previous holder's time ends the day
+/// before (administrators of the post's partnership).
+pub async fn appoint_to_post(
+    rc: &RequestContext,
+    input: AppointToPostInput,
+) -> ApiResult<post::Model> {
+    let post_id = ids::decode(&input.post_id, Kind::Post, "postId")?;
+    let person_id = ids::decode(&input.person_id, Kind::Person, "personId")?;
+    let post = post_for_admin(rc, post_id, "appointToPost").await?;
+    let person = validate::person(rc, person_id, "personId").await?;
+    if person.organisation_id != post.organisation_id {
+        return Err(ApiError::bad_input(
+            "personId",
+            "the person works for another organisation than the post's",
+        ));
+    }
+    let starts = input.starts_on.unwrap_or_else(|| Utc::now().date_naive());
+    let txn = begin_write(&rc.db).await?;
+    let previous = end_holdings(&txn, post.id, starts.pred_opt().unwrap_or(starts)).await?;
+    let now = Utc::now();
+    post_holder::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        post_id: Set(post.id),
+        person_id: Set(person.id),
+        starts_on: Set(Some(starts)),
+        ends_on: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let detail = audit::changes(
+        &json!({ "holders": previous }),
+        &json!({ "holders": [person.id], "startsOn": starts }),
+    );
+    audit::allowed_with_detail(
+        &txn,
+        rc,
+        "appointToPost",
+        ("post", post.id, post.partnership_id),
+        detail,
+    )
+    .await?;
+    // The new and old holders' rights as lead change on their next request; live views too.
+    for holder in previous.iter().chain([&person.id]) {
+        rc.events.publish_access_in(&txn, *holder).await?;
+    }
+    txn.commit().await?;
+    for holder in previous.iter().chain([&person.id]) {
+        rc.events.access_changed(*holder);
+    }
+    Ok(post)
+}
+
+/// Ends the current holding: the post is vacant from the day after `endsOn`.
+pub async fn vacate_post(rc: &RequestContext, input: VacatePostInput) -> ApiResult<post::Model> {
+    let post_id = ids::decode(&input.post_id, Kind::Post, "postId")?;
+    let post = post_for_admin(rc, post_id, "vacatePost").await?;
+    let ends = input.ends_on.unwrap_or_else(|| Utc::now().date_naive());
+    let txn = begin_write(&rc.db).await?;
+    let previous = end_holdings(&txn, post.id, ends).await?;
+    if previous.is_empty() {
+        return Err(ApiError::bad_input("postId", "the post is already vacant"));
+    }
+    let detail = audit::changes(
+        &json!({ "holders": previous }),
+        &json!({ "holders": [], "endsOn": ends }),
+    );
+    audit::allowed_with_detail(
+        &txn,
+        rc,
+        "vacatePost",
+        ("post", post.id, post.partnership_id),
+        detail,
+    )
+    .await?;
+    for holder in &previous {
+        rc.events.publish_access_in(&txn, *holder).await?;
+    }
+    txn.commit().await?;
+    for holder in &previous {
+        rc.events.access_changed(*holder);
+    }
+    Ok(post)
+}
+
+/// A post the caller may see, in a partnership they administer.
+async fn post_for_admin(rc: &RequestContext, id: Uuid, operation: &str) -> ApiResult<post::Model> {
+    let post = guard::load_for_write::<post::Entity>(rc, id, "post").await?;
+    require_admin(
+        rc,
+        PartnershipPermission::ManagePeople,
+        &[post.partnership_id],
+        Target::new(operation, "post", post.id, post.partnership_id),
+    )
+    .await?;
+    Ok(post)
+}
+
+/// Ends every open holding of `post` on `last_day`; returns who held it.
+async fn end_holdings(
+    txn: &DatabaseTransaction,
+    post: Uuid,
+    last_day: chrono::NaiveDate,
+) -> ApiResult<Vec<Uuid>> {
+    let open = post_holder::Entity::find()
+        .filter(post_holder::Column::PostId.eq(post))
+        .filter(post_holder::Column::EndsOn.is_null())
+        .all(txn)
+        .await?;
+    let mut holders = Vec::new();
+    for h in open {
+        holders.push(h.person_id);
+        post_holder::ActiveModel {
+            id: Set(h.id),
+            ends_on: Set(Some(last_day.max(h.starts_on.unwrap_or(last_day)))),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .update(txn)
+        .await?;
+    }
+    Ok(holders)
 }

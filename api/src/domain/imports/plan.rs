@@ -8,7 +8,7 @@
 //! | priority | strategic priority | the number of a priority of `--strategy` |
 //! | expected outcome | outcome | |
 //! | action | action required, title | the action's title |
-//! | lead | lead officer, lead person | a person of the lead organisation (name, email or post title), or "post, organisation" |
+//! | lead | lead officer, lead person | a person of the lead organisation (name or email), or else a post of it ("post, organisation") |
 //! | lead organisation | lead agency, organisation | an organisation serving the partnership (name or short name) |
 //! | start | start date | a date |
 //! | due | due date, timescale, deadline | a date; a month (`Jun-24`) means its last day |
@@ -19,8 +19,8 @@
 //! | update | latest update, progress update | appended to the action's history when it changes |
 //! | marking | visibility | PUBLIC, PARTNERSHIP or RESTRICTED (default: `--marking`) |
 //!
-//! A lead that names a post nobody in the organisation holds leaves the lead person empty (the
-//! organisation still leads); it is never turned into an invented person.
+//! A lead that names a post leads through that post (made, vacant, if new): its holder acts as
+//! lead; a vacant post shows as vacant and is never turned into an invented person.
 
 use super::table::{self, Cell, Column, Row, Table};
 use super::{Outcome, Report, RowOutcome};
@@ -31,7 +31,7 @@ use chrono::{NaiveDate, Utc};
 use entity::enums::{ActionStatus, Rag, Visibility};
 use entity::{
     action, action_update, board, organisation, organisation_partnership, partnership, person,
-    priority, strategy,
+    post, post_holder, priority, strategy,
 };
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -121,6 +121,7 @@ struct PlanRow {
     outcome: Option<String>,
     lead_person: Option<Uuid>,
     lead_organisation: Option<Uuid>,
+    lead_post_title: Option<String>,
     start: Option<NaiveDate>,
     due: Option<NaiveDate>,
     resources: Option<String>,
@@ -139,6 +140,10 @@ struct Context {
     /// Organisations serving the partnership, by lower-cased name and short name.
     organisations: HashMap<String, Uuid>,
     people: Vec<person::Model>,
+    /// The partnership's posts, by organisation and lower-cased title.
+    posts: HashMap<(Uuid, String), Uuid>,
+    /// The same keys, for posts someone holds today.
+    post_holders: HashMap<(Uuid, String), Uuid>,
 }
 
 /// Imports (or, with `dry_run`, checks and reports) a delivery plan read from `bytes`.
@@ -162,8 +167,9 @@ pub async fn import(
         return Ok(report);
     }
     let txn = begin_write(db).await?;
+    let mut made = HashMap::new();
     for row in &rows {
-        let outcome = write(&txn, &ctx, row).await?;
+        let outcome = write(&txn, &ctx, &mut made, row).await?;
         report.rows.push(RowOutcome {
             row: row.number,
             outcome,
@@ -261,12 +267,36 @@ async fn context(
         .filter(person::Column::Active.eq(true))
         .all(db)
         .await?;
+    let mut posts = HashMap::new();
+    let mut post_holders = HashMap::new();
+    let today = Utc::now().date_naive();
+    for post in post::Entity::find()
+        .filter(post::Column::PartnershipId.eq(p.id))
+        .all(db)
+        .await?
+    {
+        let key = (post.organisation_id, post.title.to_lowercase());
+        let holder = post_holder::Entity::find()
+            .filter(post_holder::Column::PostId.eq(post.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .find(|h| {
+                h.starts_on.is_none_or(|s| s <= today) && h.ends_on.is_none_or(|e| e >= today)
+            });
+        if let Some(h) = holder {
+            post_holders.insert(key.clone(), h.person_id);
+        }
+        posts.insert(key, post.id);
+    }
     Ok(Some(Context {
         partnership: p.id,
         board: b.id,
         priorities,
         organisations,
         people,
+        posts,
+        post_holders,
     }))
 }
 
@@ -323,7 +353,11 @@ fn check(ctx: &Context, table: &Table, target: &Target, report: &mut Report) -> 
                 }
             }
         };
-        let (lead_person, lead_organisation) = lead(ctx, row, report);
+        let Lead {
+            person: lead_person,
+            organisation: lead_organisation,
+            post: lead_post_title,
+        } = lead(ctx, row, report);
         let start = date(row, "start", report);
         let due = date(row, "due", report);
         if let (Some(s), Some(d)) = (start, due) {
@@ -362,6 +396,7 @@ fn check(ctx: &Context, table: &Table, target: &Target, report: &mut Report) -> 
             outcome: row.text("outcome"),
             lead_person,
             lead_organisation,
+            lead_post_title,
             start,
             due,
             resources: row.text("resources"),
@@ -439,9 +474,10 @@ fn progress(row: &Row, report: &mut Report) -> (Option<i32>, Option<Rag>) {
     (percent.map(|p| p.round() as i32), rag_part)
 }
 
-/// The lead person and organisation. A lead written "post, organisation" names its
-/// organisation; a post nobody holds leaves the person empty, with a note.
-fn lead(ctx: &Context, row: &Row, report: &mut Report) -> (Option<Uuid>, Option<Uuid>) {
+/// The lead: a person of the lead organisation (by name or email), or else a post of it. A lead
+/// written "post, organisation" names its post before the last comma; a post nobody holds is
+/// made vacant, never turned into an invented person.
+fn lead(ctx: &Context, row: &Row, report: &mut Report) -> Lead {
     let n = row.number;
     let mut organisation = None;
     if let Some(name) = row.text("organisation") {
@@ -455,38 +491,55 @@ fn lead(ctx: &Context, row: &Row, report: &mut Report) -> (Option<Uuid>, Option<
         }
     }
     let Some(lead) = row.text("lead") else {
-        return (None, organisation);
+        return Lead {
+            person: None,
+            organisation,
+            post: None,
+        };
     };
     let (who, org_named) = match lead.rsplit_once(',') {
-        Some((who, org)) if ctx.organisations.contains_key(&org.trim().to_lowercase()) => (
+        Some((who, org)) => (
             who.trim().to_string(),
             ctx.organisations.get(&org.trim().to_lowercase()).copied(),
         ),
-        _ => (lead.clone(), None),
+        None => (lead.clone(), None),
     };
     let organisation = organisation.or(org_named);
-    let wanted = who.to_lowercase();
+    let wanted = lead.to_lowercase();
+    let wanted_short = who.to_lowercase();
     let matches: Vec<&person::Model> = ctx
         .people
         .iter()
         .filter(|p| organisation.is_none_or(|o| p.organisation_id == o))
         .filter(|p| {
-            p.name.to_lowercase() == wanted
-                || p.email
-                    .as_deref()
-                    .is_some_and(|e| e.to_lowercase() == wanted)
-                || p.post_title
-                    .as_deref()
-                    .is_some_and(|t| t.to_lowercase() == wanted)
+            let name = p.name.to_lowercase();
+            let email = p.email.as_deref().map(str::to_lowercase);
+            name == wanted || name == wanted_short || email.as_deref() == Some(wanted.as_str())
         })
         .collect();
-    match matches.as_slice() {
-        [one] => (Some(one.id), organisation.or(Some(one.organisation_id))),
-        [] if organisation.is_some() => {
-            report.note(n, Some("lead"), format!("{lead:?} is not a person of the lead organisation: the organisation leads and the lead person is left empty"));
-            (None, organisation)
+    match (matches.as_slice(), organisation) {
+        ([one], _) => Lead {
+            person: Some(one.id),
+            organisation: organisation.or(Some(one.organisation_id)),
+            post: None,
+        },
+        ([], Some(org)) => {
+            let holder = ctx.post_holders.get(&(org, wanted_short.clone()));
+            report.note(
+                n,
+                Some("lead"),
+                match holder {
+                    Some(_) => format!("{lead:?} is not a person: the post {who:?} leads, and its holder acts as lead"),
+                    None => format!("{lead:?} is not a person: the post {who:?} leads, vacant until someone is appointed (no person is invented)"),
+                },
+            );
+            Lead {
+                person: None,
+                organisation: Some(org),
+                post: Some(who),
+            }
         }
-        [] => {
+        ([], None) => {
             report.problem(
                 n,
                 Some("lead"),
@@ -494,26 +547,74 @@ fn lead(ctx: &Context, row: &Row, report: &mut Report) -> (Option<Uuid>, Option<
                     "{lead:?} is no person of this partnership, and no lead organisation is given"
                 ),
             );
-            (None, None)
+            Lead {
+                person: None,
+                organisation: None,
+                post: None,
+            }
         }
-        _ => {
+        (_, _) => {
             report.problem(
                 n,
                 Some("lead"),
                 format!("{lead:?} matches {} people; use their email", matches.len()),
             );
-            (None, organisation)
+            Lead {
+                person: None,
+                organisation,
+                post: None,
+            }
         }
     }
+}
+
+/// Who leads a row.
+struct Lead {
+    person: Option<Uuid>,
+    organisation: Option<Uuid>,
+    /// The title of the lead post, in `organisation`.
+    post: Option<String>,
+}
+
+/// The post titled `title` in `organisation` for the partnership, made (vacant) if new.
+async fn post_for<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &Context,
+    made: &mut HashMap<(Uuid, String), Uuid>,
+    organisation: Uuid,
+    title: &str,
+) -> anyhow::Result<Uuid> {
+    let key = (organisation, title.to_lowercase());
+    if let Some(id) = ctx.posts.get(&key).or(made.get(&key)) {
+        return Ok(*id);
+    }
+    let now = Utc::now();
+    let post = post::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        partnership_id: Set(ctx.partnership),
+        organisation_id: Set(organisation),
+        title: Set(title.to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    made.insert(key, post.id);
+    Ok(post.id)
 }
 
 /// Creates or updates the row's action, appending progress to its history when it changed.
 async fn write<C: ConnectionTrait + TransactionTrait>(
     txn: &C,
     ctx: &Context,
+    made: &mut HashMap<(Uuid, String), Uuid>,
     row: &PlanRow,
 ) -> anyhow::Result<Outcome> {
     let now = Utc::now();
+    let lead_post = match (&row.lead_post_title, row.lead_organisation) {
+        (Some(title), Some(org)) => Some(post_for(txn, ctx, made, org, title).await?),
+        _ => None,
+    };
     let existing = action::Entity::find()
         .filter(action::Column::PartnershipId.eq(ctx.partnership))
         .filter(action::Column::ExternalRef.eq(row.reference.clone()))
@@ -531,6 +632,7 @@ async fn write<C: ConnectionTrait + TransactionTrait>(
             expected_outcome: Set(row.outcome.clone()),
             lead_person_id: Set(row.lead_person),
             lead_organisation_id: Set(row.lead_organisation),
+            lead_post_id: Set(lead_post),
             start_date: Set(row.start),
             due_date: Set(row.due),
             resources_required: Set(row.resources.clone()),

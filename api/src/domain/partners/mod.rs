@@ -432,8 +432,9 @@ impl Me {
     ) -> ApiResult<Conn<Action>> {
         let rc = ctx.req()?;
         let me = rc.viewer.person_id().unwrap_or_default();
+        // Led by them, or by a post they hold today.
         let filter = ActionFilter {
-            lead_person_id: Some(ids::encode(Kind::Person, me)),
+            led_by: Some((me, rc.viewer.posts.iter().copied().collect())),
             ..filter.unwrap_or_default()
         };
         crate::domain::actions::list(
@@ -567,5 +568,73 @@ impl PartnersQuery {
             Person,
         )
         .await
+    }
+}
+
+/// A post in an organisation that serves a partnership ("Head of Safer Communities"), held by
+/// people over dated periods. Delivery plans name posts as often as people.
+pub struct Post(pub entity::post::Model);
+
+#[Object]
+impl Post {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Post, self.0.id)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        Ok(ctx
+            .req()?
+            .load::<organisation::Entity>(self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+    async fn partnership(&self, ctx: &Context<'_>) -> ApiResult<Option<Partnership>> {
+        Ok(ctx
+            .req()?
+            .load::<partnership::Entity>(self.0.partnership_id)
+            .await?
+            .map(Partnership))
+    }
+    /// Who holds it today; null when it is vacant.
+    async fn holder(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        let rc = ctx.req()?;
+        let held = service::current_holder(rc, self.0.id).await?;
+        Ok(held.map(Person))
+    }
+    /// Nobody holds it today.
+    async fn vacant(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(service::current_holder(ctx.req()?, self.0.id)
+            .await?
+            .is_none())
+    }
+    /// Who held it, from when to when, earliest first.
+    async fn holders(&self, ctx: &Context<'_>) -> ApiResult<Vec<PostHolding>> {
+        Ok(service::holdings(ctx.req()?, self.0.id)
+            .await?
+            .into_iter()
+            .map(PostHolding)
+            .collect())
+    }
+}
+
+/// One person's time in a post.
+pub struct PostHolding(pub entity::post_holder::Model);
+
+#[Object]
+impl PostHolding {
+    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        Ok(ctx
+            .req()?
+            .load::<person::Entity>(self.0.person_id)
+            .await?
+            .map(Person))
+    }
+    async fn starts_on(&self) -> Option<chrono::NaiveDate> {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> Option<chrono::NaiveDate> {
+        self.0.ends_on
     }
 }

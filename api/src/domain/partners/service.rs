@@ -117,3 +117,34 @@ pub async fn my_cleared_boards(rc: &RequestContext) -> ApiResult<Vec<board::Mode
         .all(&rc.db)
         .await?)
 }
+
+/// A post's holdings, earliest first.
+pub async fn holdings(
+    rc: &RequestContext,
+    post: Uuid,
+) -> ApiResult<Vec<entity::post_holder::Model>> {
+    use entity::post_holder;
+    use sea_orm::QueryOrder;
+    Ok(access::visible::<post_holder::Entity>(&rc.viewer)
+        .filter(post_holder::Column::PostId.eq(post))
+        .order_by_asc(post_holder::Column::StartsOn)
+        .order_by_asc(post_holder::Column::CreatedAt)
+        .all(&rc.db)
+        .await?)
+}
+
+/// Who holds a post today, if anyone (an active person whose holding covers today).
+pub async fn current_holder(rc: &RequestContext, post: Uuid) -> ApiResult<Option<person::Model>> {
+    let today = chrono::Utc::now().date_naive();
+    let current = holdings(rc, post)
+        .await?
+        .into_iter()
+        .find(|h| h.starts_on.is_none_or(|s| s <= today) && h.ends_on.is_none_or(|e| e >= today));
+    match current {
+        Some(h) => Ok(rc
+            .load::<person::Entity>(h.person_id)
+            .await?
+            .filter(|p| p.active)),
+        None => Ok(None),
+    }
+}
