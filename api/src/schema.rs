@@ -124,6 +124,7 @@ pub struct MutationRoot(
     IndicatorsMutation,
     crate::domain::reviews::ReviewsMutation,
     crate::domain::administration::AdministrationMutation,
+    crate::domain::strategies::StrategiesMutation,
 );
 
 /// The subscription root.

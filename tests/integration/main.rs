@@ -32,5 +32,6 @@ mod resilience;
 mod restricted_reads;
 mod review_writes;
 mod schema;
+mod strategies;
 mod tokens;
 mod writes;

@@ -125,6 +125,8 @@ enum Needs {
     Person,
     /// A new post of the world's police force, held by LEAD.
     Post,
+    /// A new strategy of the world's partnership, with no priorities.
+    Strategy,
 }
 
 /// Global IDs of what a row made: its target, and a meeting's item.
@@ -283,6 +285,22 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
             b.person(w.police, &format!("matrix-person-{}", next()))
                 .await,
         )),
+        Needs::Strategy => {
+            let now = Utc::now();
+            let strategy = entity::strategy::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                partnership_id: Set(w.partnership),
+                title: Set(format!("Matrix strategy {}", next())),
+                period_start: Set(chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()),
+                period_end: Set(chrono::NaiveDate::from_ymd_opt(2028, 3, 31).unwrap()),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(app.db())
+            .await
+            .unwrap();
+            target(gid(Kind::Strategy, strategy.id))
+        }
         Needs::Post => {
             let now = Utc::now();
             let post = entity::post::ActiveModel {
@@ -709,6 +727,33 @@ fn rows() -> Vec<Row> {
             hidden: None,
         },
         Row {
+            mutation: "createStrategy",
+            query: r#"mutation($p: ID!) { createStrategy(input: { partnershipId: $p, title: "Matrix strategy", periodStart: "2025-04-01", periodEnd: "2028-03-31" }) { id } }"#,
+            needs: Needs::Nothing,
+            vars: |s, _| json!({ "p": s.partnership }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "createPriority",
+            query: r#"mutation($s: ID!) { createPriority(input: { strategyId: $s, number: 7, title: "Matrix priority" }) { id } }"#,
+            needs: Needs::Strategy,
+            vars: |_, m| json!({ "s": m.target }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "updatePriority",
+            query: r#"mutation($p: ID!) { updatePriority(input: { priorityId: $p, aim: "Matrix aim" }) { id } }"#,
+            needs: Needs::Priority,
+            vars: |_, m| json!({ "p": m.target }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
             mutation: "addReviewAction",
             query: r#"mutation($r: ID!) { addReviewAction(input: { reviewId: $r, title: "Matrix training" }) { id } }"#,
             needs: Needs::Review,
@@ -768,6 +813,9 @@ fn every_mutation_in_the_schema_has_a_row() {
         "createPost",
         "appointToPost",
         "vacatePost",
+        "createStrategy",
+        "createPriority",
+        "updatePriority",
     ]
     .into_iter()
     .map(String::from)

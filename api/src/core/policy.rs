@@ -231,6 +231,8 @@ pub enum PartnershipPermission {
     /// Create, change and deactivate the people of those organisations; create posts and
     /// appoint people to them.
     ManagePeople,
+    /// Create strategies and their priorities, and performance indicators and their targets.
+    ManagePlans,
 }
 
 /// Whether the caller administers the partnership.
@@ -252,6 +254,8 @@ fn partnership_permits(standing: PartnershipStanding, permission: PartnershipPer
         (PartnershipStanding::Other, PartnershipPermission::ManageOrganisations) => false,
         (PartnershipStanding::Administrator, PartnershipPermission::ManagePeople) => true,
         (PartnershipStanding::Other, PartnershipPermission::ManagePeople) => false,
+        (PartnershipStanding::Administrator, PartnershipPermission::ManagePlans) => true,
+        (PartnershipStanding::Other, PartnershipPermission::ManagePlans) => false,
     }
 }
 
@@ -433,7 +437,7 @@ all_variants! {
     PriorityStanding { Lead, BoardOfficer }
     ReviewPermission { Manage }
     ReviewStanding { Cleared, NotCleared }
-    PartnershipPermission { ManageStructure, ReadAuditLog, ManageSettings, ManageOrganisations, ManagePeople }
+    PartnershipPermission { ManageStructure, ReadAuditLog, ManageSettings, ManageOrganisations, ManagePeople, ManagePlans }
     PartnershipStanding { Administrator, Other }
     ClearancePermission { Request, Approve, Refuse, Renew, Revoke, ViewRegister }
     ClearanceStanding { Subject, Requester, Administrator, ClearedChair, Officer, Other }

@@ -3,6 +3,8 @@
 
 pub mod service;
 
+use service::writes;
+
 use crate::child_relation;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
@@ -98,6 +100,17 @@ impl Priority {
             .load_opt::<person::Entity>(self.0.lead_person_id)
             .await?
             .map(Person))
+    }
+    /// The post that leads it, if any; its current holder acts as lead.
+    async fn lead_post(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::partners::Post>> {
+        Ok(ctx
+            .req()?
+            .load_opt::<entity::post::Entity>(self.0.lead_post_id)
+            .await?
+            .map(crate::domain::partners::Post))
     }
     async fn lead_organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
         Ok(ctx
@@ -197,5 +210,46 @@ impl StrategiesQuery {
             .map(|p| ids::decode(&p, Kind::Partnership, "partnershipId"))
             .transpose()?;
         list(ctx, partnership, PageArgs::new(first, after, last, before)).await
+    }
+}
+
+/// Mutations of this area: each resolver is one call to [`service::writes`].
+#[derive(Default)]
+pub struct StrategiesMutation;
+
+#[Object]
+impl StrategiesMutation {
+    /// Creates a strategy with its period (the partnership's administrators).
+    async fn create_strategy(
+        &self,
+        ctx: &Context<'_>,
+        input: writes::CreateStrategyInput,
+    ) -> ApiResult<Strategy> {
+        writes::create_strategy(ctx.req()?, input)
+            .await
+            .map(Strategy)
+    }
+
+    /// Adds a numbered priority to a strategy, led by a person, a post, or both (the
+    /// partnership's administrators).
+    async fn create_priority(
+        &self,
+        ctx: &Context<'_>,
+        input: writes::CreatePriorityInput,
+    ) -> ApiResult<Priority> {
+        writes::create_priority(ctx.req()?, input)
+            .await
+            .map(Priority)
+    }
+
+    /// Changes a priority's title, aim or leads (the partnership's administrators).
+    async fn update_priority(
+        &self,
+        ctx: &Context<'_>,
+        input: writes::UpdatePriorityInput,
+    ) -> ApiResult<Priority> {
+        writes::update_priority(ctx.req()?, input)
+            .await
+            .map(Priority)
     }
 }

@@ -1,5 +1,6 @@
 //! The strategy list as a plain function over the request context, read through `access`.
-//! Strategies have no mutations: delivery-plan actions are added in `actions`.
+
+pub mod writes;
 
 use crate::core::access;
 use crate::core::context::RequestContext;
