@@ -18,6 +18,7 @@ pub mod declaration_of_interest;
 pub mod domestic_homicide_review;
 pub mod indicator;
 pub mod indicator_reading;
+pub mod indicator_target;
 pub mod meeting;
 pub mod minute_correction;
 pub mod organisation;

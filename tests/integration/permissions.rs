@@ -754,6 +754,24 @@ fn rows() -> Vec<Row> {
             hidden: None,
         },
         Row {
+            mutation: "createIndicator",
+            query: r#"mutation($p: ID!, $b: ID!) { createIndicator(input: { partnershipId: $p, boardId: $b, name: "Matrix indicator", unit: "count", polarity: LOWER_IS_BETTER, targetLow: 10 }) { id } }"#,
+            needs: Needs::Nothing,
+            vars: |s, _| json!({ "p": s.partnership, "b": s.strategic }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        Row {
+            mutation: "changeIndicatorTarget",
+            query: r#"mutation($i: ID!) { changeIndicatorTarget(input: { indicatorId: $i, targetLow: 30, targetHigh: 45, effectiveFrom: "2026-04-01" }) { id } }"#,
+            needs: Needs::Indicator,
+            vars: |_, m| json!({ "i": m.target }),
+            allowed: CHAIR,
+            forbidden: Some(MEMBER),
+            hidden: Some(OUTSIDER),
+        },
+        Row {
             mutation: "addReviewAction",
             query: r#"mutation($r: ID!) { addReviewAction(input: { reviewId: $r, title: "Matrix training" }) { id } }"#,
             needs: Needs::Review,
@@ -816,6 +834,8 @@ fn every_mutation_in_the_schema_has_a_row() {
         "createStrategy",
         "createPriority",
         "updatePriority",
+        "createIndicator",
+        "changeIndicatorTarget",
     ]
     .into_iter()
     .map(String::from)

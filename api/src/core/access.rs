@@ -615,6 +615,7 @@ scoped!(
 );
 
 scoped!(child indicator_reading.IndicatorId of indicator);
+scoped!(child indicator_target.IndicatorId of indicator);
 
 // The audit log: administrators of the partnership only. Not content, so reading it is not a
 // restricted read; nobody can change it through the API.

@@ -51,6 +51,14 @@ impl Indicator {
     async fn target_high(&self) -> Option<f64> {
         self.0.target_high
     }
+    /// Its targets over time, earliest first: each applies from its date until the next.
+    async fn target_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<IndicatorTarget>> {
+        Ok(service::targets(ctx.req()?, self.0.id)
+            .await?
+            .into_iter()
+            .map(IndicatorTarget)
+            .collect())
+    }
     async fn visibility(&self) -> Visibility {
         self.0.visibility.into()
     }
@@ -231,6 +239,30 @@ pub struct IndicatorsMutation;
 impl IndicatorsMutation {
     /// Records a reading (officers of the indicator's board). Its RAG is computed from the
     /// indicator's polarity and target or tolerance range, and its change from `previousValue`.
+    /// Creates a performance indicator of a board with its first target (the partnership's
+    /// administrators).
+    async fn create_indicator(
+        &self,
+        ctx: &Context<'_>,
+        input: service::CreateIndicatorInput,
+    ) -> ApiResult<Indicator> {
+        service::create_indicator(ctx.req()?, input)
+            .await
+            .map(Indicator)
+    }
+
+    /// Sets a new target or tolerance range from a date; readings of earlier periods keep the
+    /// target, and the RAG, they had (administrators, or officers of the indicator's board).
+    async fn change_indicator_target(
+        &self,
+        ctx: &Context<'_>,
+        input: service::ChangeIndicatorTargetInput,
+    ) -> ApiResult<Indicator> {
+        service::change_target(ctx.req()?, input)
+            .await
+            .map(Indicator)
+    }
+
     async fn record_indicator_reading(
         &self,
         ctx: &Context<'_>,
@@ -239,5 +271,21 @@ impl IndicatorsMutation {
         service::record_reading(ctx.req()?, input)
             .await
             .map(IndicatorReading)
+    }
+}
+
+/// An indicator's target or tolerance range from a date.
+pub struct IndicatorTarget(pub entity::indicator_target::Model);
+
+#[Object]
+impl IndicatorTarget {
+    async fn target_low(&self) -> Option<f64> {
+        self.0.target_low
+    }
+    async fn target_high(&self) -> Option<f64> {
+        self.0.target_high
+    }
+    async fn effective_from(&self) -> chrono::NaiveDate {
+        self.0.effective_from
     }
 }

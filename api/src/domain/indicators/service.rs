@@ -6,10 +6,10 @@ use crate::core::db::begin_write;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::guard::{self, Target};
 use crate::core::ids::{self, Kind};
-use crate::core::policy::{self, BoardPermission};
+use crate::core::policy::{self, BoardPermission, PartnershipPermission};
 use async_graphql::{InputObject, ID};
 use chrono::NaiveDate;
-use entity::{indicator, indicator_reading};
+use entity::{indicator, indicator_reading, indicator_target};
 use sea_orm::{ActiveModelTrait, Set};
 
 /// A new reading of an indicator.
@@ -112,6 +112,8 @@ pub async fn record_reading(
         .previous_value
         .filter(|p| *p != 0.0)
         .map(|p| ((input.value - p) / p * 1000.0).round() / 10.0);
+    // Judged against the target of the reading's own period, not today's.
+    let target = target_on(rc, &indicator, input.period_end).await?;
     let txn = begin_write(&rc.db).await?;
     let now = chrono::Utc::now();
     let reading = indicator_reading::ActiveModel {
@@ -127,12 +129,7 @@ pub async fn record_reading(
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())),
         comparator_value: Set(input.comparator_value),
-        rag: Set(rag_for(
-            indicator.polarity,
-            indicator.target_low,
-            indicator.target_high,
-            input.value,
-        )),
+        rag: Set(rag_for(indicator.polarity, target.0, target.1, input.value)),
         commentary: Set(input
             .commentary
             .map(|c| c.trim().to_string())
@@ -153,6 +150,261 @@ pub async fn record_reading(
     .await?;
     txn.commit().await?;
     Ok(reading)
+}
+
+/// The target or tolerance range in force on `day`: the latest that took effect on or before it,
+/// else the indicator's own (for indicators whose history starts later).
+async fn target_on(
+    rc: &RequestContext,
+    indicator: &indicator::Model,
+    day: NaiveDate,
+) -> ApiResult<(Option<f64>, Option<f64>)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let row = indicator_target::Entity::find()
+        .filter(indicator_target::Column::IndicatorId.eq(indicator.id))
+        .filter(indicator_target::Column::EffectiveFrom.lte(day))
+        .order_by_desc(indicator_target::Column::EffectiveFrom)
+        .order_by_desc(indicator_target::Column::CreatedAt)
+        .one(&rc.db)
+        .await?;
+    Ok(match row {
+        Some(t) => (t.target_low, t.target_high),
+        None => (indicator.target_low, indicator.target_high),
+    })
+}
+
+/// A new performance indicator.
+#[derive(InputObject)]
+pub struct CreateIndicatorInput {
+    pub partnership_id: ID,
+    /// The board that reviews it (same partnership); its officers record readings.
+    pub board_id: ID,
+    pub name: String,
+    /// "percent", "count", "rate per 1,000"...
+    pub unit: String,
+    pub polarity: crate::domain::types::Polarity,
+    /// A single target (one bound) or a tolerance range (both); none for monitor-only.
+    pub target_low: Option<f64>,
+    pub target_high: Option<f64>,
+    /// From when the target applies (today when left out).
+    pub effective_from: Option<NaiveDate>,
+    #[graphql(default_with = "crate::domain::types::Visibility::Partnership")]
+    pub visibility: crate::domain::types::Visibility,
+}
+
+/// A new target or tolerance range for an indicator, from a date.
+#[derive(InputObject)]
+pub struct ChangeIndicatorTargetInput {
+    pub indicator_id: ID,
+    pub target_low: Option<f64>,
+    pub target_high: Option<f64>,
+    /// From when it applies; readings of earlier periods keep the target they had.
+    pub effective_from: NaiveDate,
+}
+
+fn check_target(low: Option<f64>, high: Option<f64>) -> ApiResult<()> {
+    for (field, v) in [("targetLow", low), ("targetHigh", high)] {
+        if v.is_some_and(|v| !v.is_finite()) {
+            return Err(ApiError::bad_input(
+                field,
+                format!("`{field}` must be a finite number"),
+            ));
+        }
+    }
+    if let (Some(lo), Some(hi)) = (low, high) {
+        if hi < lo {
+            return Err(ApiError::bad_input(
+                "targetHigh",
+                "the range's top is below its bottom",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates an indicator with its first target (the partnership's administrators).
+pub async fn create_indicator(
+    rc: &RequestContext,
+    input: CreateIndicatorInput,
+) -> ApiResult<indicator::Model> {
+    let partnership_id = ids::decode(&input.partnership_id, Kind::Partnership, "partnershipId")?;
+    let board_id = ids::decode(&input.board_id, Kind::Board, "boardId")?;
+    let name = crate::core::validate::text("name", &input.name, 300)?;
+    let unit = crate::core::validate::text("unit", &input.unit, 50)?;
+    check_target(input.target_low, input.target_high)?;
+    let board = guard::load_for_write::<entity::board::Entity>(rc, board_id, "board").await?;
+    if board.partnership_id != partnership_id {
+        return Err(ApiError::bad_input(
+            "boardId",
+            "the board belongs to another partnership",
+        ));
+    }
+    guard::require(
+        rc,
+        policy::may_in_partnership(
+            &rc.viewer,
+            PartnershipPermission::ManagePlans,
+            partnership_id,
+        ),
+        Target::new(
+            "createIndicator",
+            "partnership",
+            partnership_id,
+            partnership_id,
+        ),
+        "only the partnership's administrators may create indicators",
+    )
+    .await?;
+    let now = chrono::Utc::now();
+    let txn = begin_write(&rc.db).await?;
+    let created = indicator::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        partnership_id: Set(partnership_id),
+        board_id: Set(Some(board.id)),
+        name: Set(name),
+        unit: Set(unit),
+        polarity: Set(input.polarity.into()),
+        target_low: Set(input.target_low),
+        target_high: Set(input.target_high),
+        visibility: Set(input.visibility.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let from = input.effective_from.unwrap_or_else(|| now.date_naive());
+    insert_target(
+        &txn,
+        rc,
+        created.id,
+        input.target_low,
+        input.target_high,
+        from,
+    )
+    .await?;
+    let detail = crate::core::audit::changes(
+        &serde_json::Value::Null,
+        &serde_json::json!({ "name": created.name, "unit": created.unit, "targetLow": created.target_low, "targetHigh": created.target_high, "effectiveFrom": from }),
+    );
+    crate::core::audit::allowed_with_detail(
+        &txn,
+        rc,
+        "createIndicator",
+        ("indicator", created.id, partnership_id),
+        detail,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Sets a new target from a date, keeping the old one for earlier periods (the partnership's
+/// administrators, or officers of the indicator's board).
+pub async fn change_target(
+    rc: &RequestContext,
+    input: ChangeIndicatorTargetInput,
+) -> ApiResult<indicator::Model> {
+    let id = ids::decode(&input.indicator_id, Kind::Indicator, "indicatorId")?;
+    check_target(input.target_low, input.target_high)?;
+    let before = guard::load_for_write::<indicator::Entity>(rc, id, "indicator").await?;
+    let allowed = policy::may_in_partnership(
+        &rc.viewer,
+        PartnershipPermission::ManagePlans,
+        before.partnership_id,
+    ) || before
+        .board_id
+        .is_some_and(|b| policy::may_on_board(&rc.viewer, BoardPermission::RecordReadings, b));
+    guard::require(
+        rc,
+        allowed,
+        Target::new(
+            "changeIndicatorTarget",
+            "indicator",
+            before.id,
+            before.partnership_id,
+        ),
+        "only the partnership's administrators or the board's officers may change a target",
+    )
+    .await?;
+    let txn = begin_write(&rc.db).await?;
+    insert_target(
+        &txn,
+        rc,
+        before.id,
+        input.target_low,
+        input.target_high,
+        input.effective_from,
+    )
+    .await?;
+    // The indicator shows the target in force today.
+    let today = chrono::Utc::now().date_naive();
+    let after = if input.effective_from <= today {
+        indicator::ActiveModel {
+            id: Set(before.id),
+            target_low: Set(input.target_low),
+            target_high: Set(input.target_high),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?
+    } else {
+        before.clone()
+    };
+    let detail = crate::core::audit::changes(
+        &serde_json::json!({ "targetLow": before.target_low, "targetHigh": before.target_high }),
+        &serde_json::json!({ "targetLow": input.target_low, "targetHigh": input.target_high, "effectiveFrom": input.effective_from }),
+    );
+    crate::core::audit::allowed_with_detail(
+        &txn,
+        rc,
+        "changeIndicatorTarget",
+        ("indicator", before.id, before.partnership_id),
+        detail,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+async fn insert_target(
+    txn: &sea_orm::DatabaseTransaction,
+    rc: &RequestContext,
+    indicator: uuid::Uuid,
+    low: Option<f64>,
+    high: Option<f64>,
+    from: NaiveDate,
+) -> ApiResult<()> {
+    let now = chrono::Utc::now();
+    indicator_target::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        indicator_id: Set(indicator),
+        target_low: Set(low),
+        target_high: Set(high),
+        effective_from: Set(from),
+        set_by_id: Set(rc.viewer.person_id()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// An indicator's targets, earliest first.
+pub async fn targets(
+    rc: &RequestContext,
+    indicator: uuid::Uuid,
+) -> ApiResult<Vec<indicator_target::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    Ok(
+        crate::core::access::visible::<indicator_target::Entity>(&rc.viewer)
+            .filter(indicator_target::Column::IndicatorId.eq(indicator))
+            .order_by_asc(indicator_target::Column::EffectiveFrom)
+            .order_by_asc(indicator_target::Column::CreatedAt)
+            .all(&rc.db)
+            .await?,
+    )
 }
 
 #[cfg(test)]
