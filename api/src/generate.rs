@@ -329,6 +329,7 @@ impl<'a> Generator<'a> {
                 visibility: Set(visibility),
                 meeting_frequency: Set(Some("Quarterly".into())),
                 terms_of_reference: Set(None),
+                version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
             });
@@ -445,6 +446,7 @@ impl<'a> Generator<'a> {
                     visibility(&mut self.rng)
                 }),
                 cancelled_reason: Set(None),
+                version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
             });
@@ -470,6 +472,7 @@ impl<'a> Generator<'a> {
                     }),
                     minute_number: Set(Some((m * scale.items_per_meeting + k) as i32 + 1)),
                     minute_text: Set(Some("The board noted the report.".into())),
+                    version: Set(1),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });

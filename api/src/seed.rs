@@ -485,6 +485,7 @@ async fn load_one<C: ConnectionTrait>(
                 visibility: Set(b.visibility),
                 meeting_frequency: Set(b.meeting_frequency.clone()),
                 terms_of_reference: Set(b.terms_of_reference.clone()),
+                version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
@@ -546,6 +547,7 @@ async fn load_one<C: ConnectionTrait>(
             minutes_status: Set(m.minutes_status.unwrap_or(MinutesStatus::Draft)),
             visibility: Set(m.visibility),
             cancelled_reason: Set(None),
+            version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -599,6 +601,7 @@ async fn load_one<C: ConnectionTrait>(
                 visibility: Set(item.visibility),
                 minute_number: Set(item.minute_number),
                 minute_text: Set(item.minute_text),
+                version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
@@ -766,6 +769,7 @@ async fn load_one<C: ConnectionTrait>(
             target_low: Set(i.target_low),
             target_high: Set(i.target_high),
             visibility: Set(i.visibility),
+            version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
         }

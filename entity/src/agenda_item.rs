@@ -26,6 +26,8 @@ pub struct Model {
     pub minute_number: Option<i32>,
     #[sea_orm(column_type = "Text", nullable)]
     pub minute_text: Option<String>,
+    /// Bumped by every change; a change sent with an older `expectedVersion` is a CONFLICT.
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

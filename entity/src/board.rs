@@ -16,6 +16,8 @@ pub struct Model {
     pub meeting_frequency: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub terms_of_reference: Option<String>,
+    /// Bumped by every change; a change sent with an older `expectedVersion` is a CONFLICT.
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

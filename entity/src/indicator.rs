@@ -16,6 +16,8 @@ pub struct Model {
     pub target_low: Option<f64>,
     pub target_high: Option<f64>,
     pub visibility: Visibility,
+    /// Bumped by every change; a change sent with an older `expectedVersion` is a CONFLICT.
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

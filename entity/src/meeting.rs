@@ -16,6 +16,8 @@ pub struct Model {
     pub visibility: Visibility,
     /// Why a cancelled meeting was cancelled.
     pub cancelled_reason: Option<String>,
+    /// Bumped by every change; a change sent with an older `expectedVersion` is a CONFLICT.
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -42,6 +42,7 @@ mod m20261201_000031_add_action_access_summary;
 mod m20261205_000032_add_action_external_ref;
 mod m20261205_000033_create_post;
 mod m20261205_000034_create_indicator_target;
+mod m20261205_000035_add_versions;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000032_add_action_external_ref::Migration),
             Box::new(m20261205_000033_create_post::Migration),
             Box::new(m20261205_000034_create_indicator_target::Migration),
+            Box::new(m20261205_000035_add_versions::Migration),
         ]
     }
 }

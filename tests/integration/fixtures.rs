@@ -196,6 +196,7 @@ impl<'a> Builder<'a> {
             visibility: Set(visibility),
             meeting_frequency: Set(None),
             terms_of_reference: Set(None),
+            version: Set(1),
             created_at: Set(now()),
             updated_at: Set(now()),
         }
@@ -313,6 +314,7 @@ impl<'a> Builder<'a> {
             minutes_status: Set(MinutesStatus::Approved),
             visibility: Set(visibility),
             cancelled_reason: Set(None),
+            version: Set(1),
             created_at: Set(now()),
             updated_at: Set(now()),
         }
@@ -349,6 +351,7 @@ impl<'a> Builder<'a> {
             visibility: Set(visibility),
             minute_number: Set(Some(80 + ordinal)),
             minute_text: Set(Some(format!("Minute text of {title}"))),
+            version: Set(1),
             created_at: Set(now()),
             updated_at: Set(now()),
         }

@@ -19,6 +19,7 @@ async fn marac_repeat_rate(app: &TestApp, w: &World, polarity: Polarity) -> uuid
         target_low: Set(Some(28.0)),
         target_high: Set(Some(40.0)),
         visibility: Set(Visibility::Partnership),
+        version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }

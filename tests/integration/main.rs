@@ -34,4 +34,5 @@ mod review_writes;
 mod schema;
 mod strategies;
 mod tokens;
+mod versions;
 mod writes;

@@ -258,6 +258,7 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
                 target_low: Set(Some(28.0)),
                 target_high: Set(Some(40.0)),
                 visibility: Set(Visibility::Partnership),
+                version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
             }

@@ -29,3 +29,4 @@ pub mod policy;
 pub mod report;
 pub mod search;
 pub mod validate;
+pub mod versioned;

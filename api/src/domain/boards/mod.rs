@@ -78,6 +78,11 @@ pub struct AttendanceRate {
 
 #[Object]
 impl Board {
+    /// Bumped by every change: send it back as `expectedVersion` so that a change made meanwhile
+    /// by someone else is a CONFLICT rather than silently overwritten.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Board, self.0.id)
     }

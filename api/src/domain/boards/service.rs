@@ -45,6 +45,8 @@ pub struct CreateBoardInput {
 #[derive(InputObject)]
 pub struct UpdateBoardInput {
     pub board_id: ID,
+    /// The `version` you last saw; if someone changed it since, CONFLICT and nothing is written.
+    pub expected_version: Option<i32>,
     pub name: Option<String>,
     pub kind: Option<BoardKind>,
     /// A new board it reports to (same partnership; never itself or one of its own sub-groups).
@@ -274,6 +276,7 @@ pub async fn create_board(rc: &RequestContext, input: CreateBoardInput) -> ApiRe
             .terms_of_reference
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())),
+        version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -306,6 +309,7 @@ pub async fn update_board(rc: &RequestContext, input: UpdateBoardInput) -> ApiRe
         20_000,
     )?;
     let board = board_for_admin(rc, board_id, "updateBoard").await?;
+    crate::core::versioned::check(input.expected_version, board.version, "board")?;
     let mut changes = board::ActiveModel {
         id: Set(board.id),
         updated_at: Set(Utc::now()),
@@ -350,6 +354,15 @@ pub async fn update_board(rc: &RequestContext, input: UpdateBoardInput) -> ApiRe
         changes.terms_of_reference = Set(Some(terms));
     }
     let txn = begin_write(&rc.db).await?;
+    crate::core::versioned::bump::<board::Entity, _>(
+        &txn,
+        board::Column::Id,
+        board::Column::Version,
+        board.id,
+        board.version,
+        "board",
+    )
+    .await?;
     let updated = changes.update(&txn).await?;
     crate::core::audit::allowed(
         &txn,

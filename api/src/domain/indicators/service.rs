@@ -196,6 +196,8 @@ pub struct CreateIndicatorInput {
 #[derive(InputObject)]
 pub struct ChangeIndicatorTargetInput {
     pub indicator_id: ID,
+    /// The `version` you last saw; if someone changed it since, CONFLICT and nothing is written.
+    pub expected_version: Option<i32>,
     pub target_low: Option<f64>,
     pub target_high: Option<f64>,
     /// From when it applies; readings of earlier periods keep the target they had.
@@ -267,6 +269,7 @@ pub async fn create_indicator(
         target_low: Set(input.target_low),
         target_high: Set(input.target_high),
         visibility: Set(input.visibility.into()),
+        version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -326,7 +329,17 @@ pub async fn change_target(
         "only the partnership's administrators or the board's officers may change a target",
     )
     .await?;
+    crate::core::versioned::check(input.expected_version, before.version, "indicator")?;
     let txn = begin_write(&rc.db).await?;
+    crate::core::versioned::bump::<indicator::Entity, _>(
+        &txn,
+        indicator::Column::Id,
+        indicator::Column::Version,
+        before.id,
+        before.version,
+        "indicator",
+    )
+    .await?;
     insert_target(
         &txn,
         rc,
@@ -349,7 +362,11 @@ pub async fn change_target(
         .update(&txn)
         .await?
     } else {
-        before.clone()
+        use sea_orm::EntityTrait;
+        indicator::Entity::find_by_id(before.id)
+            .one(&txn)
+            .await?
+            .ok_or(ApiError::NotFound("indicator"))?
     };
     let detail = crate::core::audit::changes(
         &serde_json::json!({ "targetLow": before.target_low, "targetHigh": before.target_high }),

@@ -118,6 +118,11 @@ pub struct Meeting(pub meeting::Model);
 
 #[Object]
 impl Meeting {
+    /// Bumped by every change: send it back as `expectedVersion` so that a change made meanwhile
+    /// by someone else is a CONFLICT rather than silently overwritten.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Meeting, self.0.id)
     }
@@ -261,6 +266,11 @@ pub struct AgendaItem(pub agenda_item::Model);
 
 #[Object]
 impl AgendaItem {
+    /// Bumped by every change: send it back as `expectedVersion` so that a change made meanwhile
+    /// by someone else is a CONFLICT rather than silently overwritten.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self) -> ID {
         ids::encode(Kind::AgendaItem, self.0.id)
     }

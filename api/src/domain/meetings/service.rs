@@ -177,6 +177,9 @@ pub struct RecordAttendanceInput {
 pub struct WriteMinuteInput {
     pub agenda_item_id: ID,
     pub text: String,
+    /// The item's `version` you last saw; if someone changed it since, CONFLICT and nothing is
+    /// written (two secretaries editing one minute).
+    pub expected_version: Option<i32>,
 }
 
 /// An action to create with a resolution.
@@ -224,6 +227,7 @@ pub async fn schedule_meeting(
         minutes_status: Set(MinutesStatus::Draft),
         visibility: Set(input.visibility.map(Into::into).unwrap_or(board.visibility)),
         cancelled_reason: Set(None),
+        version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -279,6 +283,7 @@ pub async fn add_agenda_item(
         visibility: Set(input.visibility.into()),
         minute_number: Set(None),
         minute_text: Set(None),
+        version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -372,8 +377,10 @@ pub async fn write_minute(
 ) -> ApiResult<agenda_item::Model> {
     let minute = text("text", &input.text, MAX_TEXT_LEN)?;
     let (item, meeting) = item_for_write(rc, &input.agenda_item_id, "writeMinute").await?;
+    crate::core::versioned::check(input.expected_version, item.version, "agenda item")?;
     // BEGIN IMMEDIATE (SQLite) or the row lock below (PostgreSQL) serialises numbering.
     let txn = begin_write(&rc.db).await?;
+    changes::bump_item(&txn, &item).await?;
     let number = match item.minute_number {
         Some(n) => n,
         None => {

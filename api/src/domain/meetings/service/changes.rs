@@ -31,6 +31,8 @@ const MAX_AGENDA_ITEMS: usize = 200;
 #[derive(InputObject)]
 pub struct UpdateMeetingInput {
     pub meeting_id: ID,
+    /// The `version` you last saw; if someone changed it since, CONFLICT and nothing is written.
+    pub expected_version: Option<i32>,
     pub starts_at: Option<DateTime<Utc>>,
     pub venue: Option<String>,
 }
@@ -39,6 +41,8 @@ pub struct UpdateMeetingInput {
 #[derive(InputObject)]
 pub struct CancelMeetingInput {
     pub meeting_id: ID,
+    /// The `version` you last saw; if someone changed it since, CONFLICT and nothing is written.
+    pub expected_version: Option<i32>,
     pub reason: String,
 }
 
@@ -46,6 +50,8 @@ pub struct CancelMeetingInput {
 #[derive(InputObject)]
 pub struct UpdateAgendaItemInput {
     pub agenda_item_id: ID,
+    /// The `version` you last saw; if someone changed it since, CONFLICT and nothing is written.
+    pub expected_version: Option<i32>,
     pub title: Option<String>,
     /// Information, decision, discussion or standing item.
     pub item_type: Option<AgendaItemType>,
@@ -114,6 +120,7 @@ pub async fn update_meeting(
     }
     let meeting = meeting_for_write(rc, &input.meeting_id, "updateMeeting").await?;
     scheduled(&meeting)?;
+    crate::core::versioned::check(input.expected_version, meeting.version, "meeting")?;
     let mut changes = meeting::ActiveModel {
         id: Set(meeting.id),
         updated_at: Set(Utc::now()),
@@ -126,6 +133,7 @@ pub async fn update_meeting(
         changes.venue = Set(Some(venue));
     }
     let txn = begin_write(&rc.db).await?;
+    bump_meeting(&txn, &meeting).await?;
     let updated = changes.update(&txn).await?;
     audit::allowed(
         &txn,
@@ -148,7 +156,9 @@ pub async fn cancel_meeting(
     let reason = text("reason", &input.reason, MAX_TITLE_LEN)?;
     let meeting = meeting_for_write(rc, &input.meeting_id, "cancelMeeting").await?;
     scheduled(&meeting)?;
+    crate::core::versioned::check(input.expected_version, meeting.version, "meeting")?;
     let txn = begin_write(&rc.db).await?;
+    bump_meeting(&txn, &meeting).await?;
     let updated = meeting::ActiveModel {
         id: Set(meeting.id),
         status: Set(MeetingStatus::Cancelled),
@@ -181,6 +191,7 @@ pub async fn update_agenda_item(
     let stub_title = optional_text("stubTitle", input.stub_title.as_deref(), MAX_TITLE_LEN)?;
     check_time_allowed(input.time_allowed_minutes)?;
     let (item, meeting) = item_for_write(rc, &input.agenda_item_id, "updateAgendaItem").await?;
+    crate::core::versioned::check(input.expected_version, item.version, "agenda item")?;
     let visibility: DbVisibility = input.visibility.map(Into::into).unwrap_or(item.visibility);
     let has_stub = stub_title.is_some() || item.stub_title.is_some();
     check_stub(stub_title.as_deref(), visibility)?;
@@ -211,6 +222,7 @@ pub async fn update_agenda_item(
         changes.stub_title = Set(None);
     }
     let txn = begin_write(&rc.db).await?;
+    bump_item(&txn, &item).await?;
     let updated = changes.update(&txn).await?;
     audit::allowed(
         &txn,
@@ -379,4 +391,33 @@ pub async fn correct_minute(
     rc.reads
         .note::<agenda_item::Entity>(&rc.viewer, std::slice::from_ref(&updated));
     Ok(updated)
+}
+
+/// Moves a meeting's version on inside the write (see `core::versioned`).
+async fn bump_meeting(txn: &sea_orm::DatabaseTransaction, m: &meeting::Model) -> ApiResult<()> {
+    crate::core::versioned::bump::<meeting::Entity, _>(
+        txn,
+        meeting::Column::Id,
+        meeting::Column::Version,
+        m.id,
+        m.version,
+        "meeting",
+    )
+    .await
+}
+
+/// Moves an agenda item's version on inside the write (see `core::versioned`).
+pub(crate) async fn bump_item(
+    txn: &sea_orm::DatabaseTransaction,
+    item: &agenda_item::Model,
+) -> ApiResult<()> {
+    crate::core::versioned::bump::<agenda_item::Entity, _>(
+        txn,
+        agenda_item::Column::Id,
+        agenda_item::Column::Version,
+        item.id,
+        item.version,
+        "agenda item",
+    )
+    .await
 }
