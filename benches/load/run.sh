@@ -76,6 +76,8 @@ for ACTIONS in $SCALES; do
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
   curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "the server did not start"; exit 1; }
+  # Another process on the port would answer for it, and be measured instead.
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server exited at start: is port $PORT taken? (BENCH_PORT)"; exit 1; }
 
   TOKEN=$(DATABASE_URL="$URL" "$BIN" token gen-partner --hours 2)
   PARTNERSHIP=$(psql "$URL" -Atc "SELECT id FROM partnership WHERE slug = 'gen-1'")
