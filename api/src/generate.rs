@@ -123,12 +123,6 @@ struct Generator<'a> {
     made: Generated,
 }
 
-/// Rows of one table waiting to be written.
-struct Batch<A: ActiveModelTrait> {
-    rows: Vec<A>,
-    columns: usize,
-}
-
 impl<'a> Generator<'a> {
     fn new(db: &'a DatabaseConnection, scale: &'a Scale) -> Self {
         let max_params = match db.get_database_backend() {
@@ -162,15 +156,19 @@ impl<'a> Generator<'a> {
         (self.now + Duration::days(offset)).date_naive()
     }
 
-    /// Writes `batch` in statements of as many rows as the parameter limit allows.
-    async fn flush<A>(&self, table: &str, batch: Batch<A>) -> anyhow::Result<usize>
+    /// Writes `rows` in statements of as many rows as the parameter limit allows. The columns
+    /// per row come from the entity itself, so a migration that adds one cannot push a
+    /// statement over the limit.
+    async fn flush<A>(&self, table: &str, rows: Vec<A>) -> anyhow::Result<usize>
     where
         A: ActiveModelTrait + Send,
         <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     {
-        let per_statement = (self.max_params / batch.columns.max(1)).max(1);
-        let total = batch.rows.len();
-        let mut rows = batch.rows.into_iter().peekable();
+        use sea_orm::Iterable;
+        let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
+        let per_statement = (self.max_params / columns.max(1)).max(1);
+        let total = rows.len();
+        let mut rows = rows.into_iter().peekable();
         let mut written = 0;
         while rows.peek().is_some() {
             let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
@@ -205,9 +203,7 @@ impl<'a> Generator<'a> {
                 updated_at: Set(now),
             });
         }
-        self.made.partnerships = self
-            .flush("partnership", Batch { rows, columns: 8 })
-            .await?;
+        self.made.partnerships = self.flush("partnership", rows).await?;
 
         // Organisations, each a partner of one partnership (and every tenth of a second one).
         let kinds = [
@@ -249,23 +245,8 @@ impl<'a> Generator<'a> {
                 });
             }
         }
-        self.made.organisations = self
-            .flush(
-                "organisation",
-                Batch {
-                    rows: orgs,
-                    columns: 7,
-                },
-            )
-            .await?;
-        self.flush(
-            "organisation_partnership",
-            Batch {
-                rows: links,
-                columns: 4,
-            },
-        )
-        .await?;
+        self.made.organisations = self.flush("organisation", orgs).await?;
+        self.flush("organisation_partnership", links).await?;
 
         // People: the first two are the named benchmark callers, in the first partnership.
         let mut people: Vec<(Uuid, Uuid, usize)> = Vec::new();
@@ -294,7 +275,7 @@ impl<'a> Generator<'a> {
                 updated_at: Set(now),
             });
         }
-        self.made.people = self.flush("person", Batch { rows, columns: 12 }).await?;
+        self.made.people = self.flush("person", rows).await?;
 
         // Boards: a strategic board per partnership with the rest as its sub-groups; the first
         // sub-group of each partnership is restricted (a MARAC-like panel).
@@ -334,7 +315,7 @@ impl<'a> Generator<'a> {
                 updated_at: Set(now),
             });
         }
-        self.made.boards = self.flush("board", Batch { rows, columns: 10 }).await?;
+        self.made.boards = self.flush("board", rows).await?;
 
         // Seats: eight per board from the partnership's people (a chair, a secretary, members);
         // the named callers sit on the first partnership's top board, its restricted board and
@@ -406,22 +387,8 @@ impl<'a> Generator<'a> {
                 }
             }
         }
-        self.flush(
-            "board_membership",
-            Batch {
-                rows: seats,
-                columns: 8,
-            },
-        )
-        .await?;
-        self.flush(
-            "clearance",
-            Batch {
-                rows: clearances,
-                columns: 19,
-            },
-        )
-        .await?;
+        self.flush("board_membership", seats).await?;
+        self.flush("clearance", clearances).await?;
 
         // Meetings over the last five years, each with its agenda; every other item resolves.
         let mut meetings = Vec::new();
@@ -491,32 +458,9 @@ impl<'a> Generator<'a> {
                 }
             }
         }
-        self.made.meetings = self
-            .flush(
-                "meeting",
-                Batch {
-                    rows: meetings,
-                    columns: 11,
-                },
-            )
-            .await?;
-        self.made.agenda_items = self
-            .flush(
-                "agenda_item",
-                Batch {
-                    rows: items,
-                    columns: 16,
-                },
-            )
-            .await?;
-        self.flush(
-            "resolution",
-            Batch {
-                rows: resolution_rows,
-                columns: 7,
-            },
-        )
-        .await?;
+        self.made.meetings = self.flush("meeting", meetings).await?;
+        self.made.agenda_items = self.flush("agenda_item", items).await?;
+        self.flush("resolution", resolution_rows).await?;
 
         // A strategy per partnership with five priorities led by its people.
         let (mut strategies, mut priority_rows) = (Vec::new(), Vec::new());
@@ -551,22 +495,8 @@ impl<'a> Generator<'a> {
                 });
             }
         }
-        self.flush(
-            "strategy",
-            Batch {
-                rows: strategies,
-                columns: 7,
-            },
-        )
-        .await?;
-        self.flush(
-            "priority",
-            Batch {
-                rows: priority_rows,
-                columns: 10,
-            },
-        )
-        .await?;
+        self.flush("strategy", strategies).await?;
+        self.flush("priority", priority_rows).await?;
 
         // Actions, written table by table in slices so memory stays flat at any scale.
         let boards_of: Vec<Vec<Uuid>> = (0..partnerships.len())
@@ -654,24 +584,8 @@ impl<'a> Generator<'a> {
                 }
             }
             done = (done + SLICE).min(scale.actions);
-            self.made.actions += self
-                .flush(
-                    "action",
-                    Batch {
-                        rows: actions,
-                        columns: 23,
-                    },
-                )
-                .await?;
-            self.made.action_updates += self
-                .flush(
-                    "action_update",
-                    Batch {
-                        rows: updates,
-                        columns: 9,
-                    },
-                )
-                .await?;
+            self.made.actions += self.flush("action", actions).await?;
+            self.made.action_updates += self.flush("action_update", updates).await?;
             eprintln!("actions: {done} of {}", scale.actions);
         }
         let summarised = crate::core::access_summary::summarise(self.db).await?;

@@ -82,6 +82,28 @@ impl Provider {
     }
 }
 
+/// A server trusting the provider at `issuer` (refetching at most once a second), with the
+/// world and a police person `subject` whose sign-in the provider vouches for.
+async fn app_trusting(issuer: &str, subject: &str) -> TestApp {
+    let app = TestApp::with_config(|c| {
+        c.jwt.providers = vec![format!("issuer={issuer}")];
+        c.jwt.jwks_min_refresh_seconds = 1;
+    })
+    .await;
+    let w = World::build(app.db()).await;
+    let person = Builder { db: app.db() }.person(w.police, subject).await;
+    use sea_orm::{ActiveModelTrait, Set};
+    entity::person::ActiveModel {
+        id: Set(person),
+        identity_issuer: Set(Some(issuer.to_string())),
+        ..Default::default()
+    }
+    .update(app.db())
+    .await
+    .unwrap();
+    app
+}
+
 const WHO: &str = "{ viewer { signedIn person { name } } }";
 
 async fn who(app: &TestApp, token: &str) -> crate::common::Reply {
@@ -100,26 +122,7 @@ fn with_kid(token: &str, kid: &str) -> String {
 async fn a_provider_known_by_its_issuer_url_rotates_keys_without_a_restart() {
     let provider = Provider::start();
     let issuer = provider.url.clone();
-    let app = TestApp::with_config(|c| {
-        c.jwt.providers = vec![format!("issuer={issuer}")];
-        c.jwt.jwks_min_refresh_seconds = 1;
-    })
-    .await;
-    let w = World::build(app.db()).await;
-    let analyst = Builder { db: app.db() }
-        .person(w.police, "police-analyst")
-        .await;
-    {
-        use sea_orm::{ActiveModelTrait, Set};
-        entity::person::ActiveModel {
-            id: Set(analyst),
-            identity_issuer: Set(Some(issuer.clone())),
-            ..Default::default()
-        }
-        .update(app.db())
-        .await
-        .unwrap();
-    }
+    let app = app_trusting(&issuer, "police-analyst").await;
     // Keys found by discovery at start: the provider's token signs the analyst in.
     assert_eq!(provider.jwks_reads().await, 1);
     let first = provider.token("police-analyst").await;
@@ -172,26 +175,7 @@ async fn a_provider_that_cannot_be_reached_at_start_is_fetched_when_its_users_ar
     let provider = Provider::start();
     let issuer = provider.url.clone();
     provider.control("down?on=1").await;
-    let app = TestApp::with_config(|c| {
-        c.jwt.providers = vec![format!("issuer={issuer}")];
-        c.jwt.jwks_min_refresh_seconds = 1;
-    })
-    .await;
-    let w = World::build(app.db()).await;
-    let analyst = Builder { db: app.db() }
-        .person(w.police, "nhs-analyst")
-        .await;
-    {
-        use sea_orm::{ActiveModelTrait, Set};
-        entity::person::ActiveModel {
-            id: Set(analyst),
-            identity_issuer: Set(Some(issuer.clone())),
-            ..Default::default()
-        }
-        .update(app.db())
-        .await
-        .unwrap();
-    }
+    let app = app_trusting(&issuer, "nhs-analyst").await;
     let token = provider.token("nhs-analyst").await;
     assert_eq!(who(&app, &token).await.error_code(), "UNAUTHENTICATED");
     provider.control("down?on=0").await;

@@ -118,19 +118,19 @@ pub async fn my_cleared_boards(rc: &RequestContext) -> ApiResult<Vec<board::Mode
         .await?)
 }
 
+crate::child_relation!(
+    /// The holdings of a post, through the request's batching loader: a page of actions with
+    /// their lead posts' holders costs one statement, not one per post (and `holder` beside
+    /// `vacant` reads it once).
+    HoldersOfPost: post_holder by PostId order StartsOn
+);
+
 /// A post's holdings, earliest first.
 pub async fn holdings(
     rc: &RequestContext,
     post: Uuid,
 ) -> ApiResult<Vec<entity::post_holder::Model>> {
-    use entity::post_holder;
-    use sea_orm::QueryOrder;
-    Ok(access::visible::<post_holder::Entity>(&rc.viewer)
-        .filter(post_holder::Column::PostId.eq(post))
-        .order_by_asc(post_holder::Column::StartsOn)
-        .order_by_asc(post_holder::Column::CreatedAt)
-        .all(&rc.db)
-        .await?)
+    rc.children::<HoldersOfPost>(post).await
 }
 
 /// Who holds a post today, if anyone (an active person whose holding covers today).
