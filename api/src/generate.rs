@@ -271,6 +271,8 @@ impl<'a> Generator<'a> {
                 identity_issuer: Set(None),
                 active: Set(true),
                 organisation_editor: Set(i % 25 == 0),
+                external_id: Set(None),
+                removed_at: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

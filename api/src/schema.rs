@@ -7,6 +7,7 @@ use crate::core::ids::{self, Kind};
 use crate::domain::actions::live::ActionsSubscription;
 use crate::domain::actions::writes::ActionsMutation;
 use crate::domain::actions::{Action, ActionUpdate, ActionsQuery};
+use crate::domain::administration::{AdministrationQuery, ProvisioningToken};
 use crate::domain::boards::{Board, BoardMembership, BoardsQuery};
 use crate::domain::clearances::{Clearance, ClearancesMutation, ClearancesQuery};
 use crate::domain::indicators::{Indicator, IndicatorReading, IndicatorsMutation, IndicatorsQuery};
@@ -110,6 +111,7 @@ pub struct QueryRoot(
     IndicatorsQuery,
     ReviewsQuery,
     crate::domain::audit_log::AuditQuery,
+    AdministrationQuery,
 );
 
 /// The mutation root: only merges the areas.

@@ -178,6 +178,7 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                 axum::extract::DefaultBodyLimit::max(crate::http::import::MAX_IMPORT_BYTES),
             ),
         )
+        .nest("/scim/v2", crate::http::scim::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::http::metrics::render))

@@ -29,6 +29,7 @@ pub mod person;
 pub mod post;
 pub mod post_holder;
 pub mod priority;
+pub mod provisioning_token;
 pub mod resolution;
 pub mod strategy;
 pub mod written_update_request;

@@ -21,6 +21,11 @@ pub struct Model {
     pub active: bool,
     /// May update progress on any action its organisation leads.
     pub organisation_editor: bool,
+    /// The identity provider's own identifier for them (SCIM `externalId`).
+    pub external_id: Option<String>,
+    /// When their identity provider deleted them: they stay, inactive, as the author of what they
+    /// wrote, and the provider no longer sees them.
+    pub removed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

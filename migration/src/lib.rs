@@ -43,6 +43,7 @@ mod m20261205_000032_add_action_external_ref;
 mod m20261205_000033_create_post;
 mod m20261205_000034_create_indicator_target;
 mod m20261205_000035_add_versions;
+mod m20261206_000036_create_provisioning_token;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000033_create_post::Migration),
             Box::new(m20261205_000034_create_indicator_target::Migration),
             Box::new(m20261205_000035_add_versions::Migration),
+            Box::new(m20261206_000036_create_provisioning_token::Migration),
         ]
     }
 }

@@ -156,6 +156,8 @@ impl<'a> Builder<'a> {
             identity_issuer: Set(None),
             active: Set(true),
             organisation_editor: Set(false),
+            external_id: Set(None),
+            removed_at: Set(None),
             created_at: Set(now()),
             updated_at: Set(now()),
         }

@@ -13,6 +13,12 @@ pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn subscribe(app: &TestApp, subject: Option<&str>, board: &str) -> Socket {
+    let token = subject.map(|s| app.token(s));
+    subscribe_with_token(app, token.as_deref(), board).await
+}
+
+/// Like [`subscribe`], with a raw bearer token (one from a partner's identity provider).
+pub async fn subscribe_with_token(app: &TestApp, token: Option<&str>, board: &str) -> Socket {
     let url = format!("ws://{}/graphql/ws", app.app.addr);
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(
@@ -22,8 +28,8 @@ pub async fn subscribe(app: &TestApp, subject: Option<&str>, board: &str) -> Soc
     let (mut socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("connect");
-    let payload = match subject {
-        Some(s) => json!({ "Authorization": format!("Bearer {}", app.token(s)) }),
+    let payload = match token {
+        Some(t) => json!({ "Authorization": format!("Bearer {t}") }),
         None => json!({}),
     };
     socket

@@ -32,6 +32,7 @@ mod resilience;
 mod restricted_reads;
 mod review_writes;
 mod schema;
+mod scim;
 mod strategies;
 mod tokens;
 mod versions;

@@ -127,6 +127,8 @@ enum Needs {
     Post,
     /// A new strategy of the world's partnership, with no priorities.
     Strategy,
+    /// A provisioning token of the world's police force, issued by ADMIN.
+    ProvisioningToken,
 }
 
 /// Global IDs of what a row made: its target, and a meeting's item.
@@ -301,6 +303,31 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
             .await
             .unwrap();
             target(gid(Kind::Strategy, strategy.id))
+        }
+        Needs::ProvisioningToken => {
+            let now = Utc::now();
+            let admin = entity::person::Entity::find()
+                .filter(entity::person::Column::Subject.eq(ADMIN))
+                .one(app.db())
+                .await
+                .unwrap()
+                .unwrap();
+            let token = entity::provisioning_token::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                organisation_id: Set(w.police),
+                partnership_id: Set(w.partnership),
+                created_by: Set(admin.id),
+                label: Set(format!("Matrix token {}", next())),
+                issuer: Set("https://idp.example".into()),
+                secret_digest: Set(format!("{:064}", next())),
+                revoked_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(app.db())
+            .await
+            .unwrap();
+            target(gid(Kind::ProvisioningToken, token.id))
         }
         Needs::Post => {
             let now = Utc::now();
@@ -728,6 +755,25 @@ fn rows() -> Vec<Row> {
             hidden: None,
         },
         Row {
+            mutation: "issueProvisioningToken",
+            query: r#"mutation($p: ID!, $o: ID!) { issueProvisioningToken(input: { partnershipId: $p, organisationId: $o, issuer: "https://idp.example", label: "Matrix" }) { secret } }"#,
+            needs: Needs::Nothing,
+            vars: |s, _| json!({ "p": s.partnership, "o": gid(Kind::Organisation, s.w.police) }),
+            allowed: ADMIN,
+            forbidden: Some(CHAIR),
+            hidden: None,
+        },
+        // Only the partnership's administrators know a token exists.
+        Row {
+            mutation: "revokeProvisioningToken",
+            query: "mutation($t: ID!) { revokeProvisioningToken(tokenId: $t) { revokedAt } }",
+            needs: Needs::ProvisioningToken,
+            vars: |_, m| json!({ "t": m.target }),
+            allowed: ADMIN,
+            forbidden: None,
+            hidden: Some(CHAIR),
+        },
+        Row {
             mutation: "createStrategy",
             query: r#"mutation($p: ID!) { createStrategy(input: { partnershipId: $p, title: "Matrix strategy", periodStart: "2025-04-01", periodEnd: "2028-03-31" }) { id } }"#,
             needs: Needs::Nothing,
@@ -832,6 +878,8 @@ fn every_mutation_in_the_schema_has_a_row() {
         "createPost",
         "appointToPost",
         "vacatePost",
+        "issueProvisioningToken",
+        "revokeProvisioningToken",
         "createStrategy",
         "createPriority",
         "updatePriority",

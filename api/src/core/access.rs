@@ -458,6 +458,12 @@ scoped!(strategy, |_viewer| strategy::Entity::find());
 scoped!(priority, |_viewer| priority::Entity::find());
 scoped!(post, |_viewer| post::Entity::find());
 scoped!(post_holder, |_viewer| post_holder::Entity::find());
+// Provisioning tokens: only their partnership's administrators know they exist.
+scoped!(provisioning_token, |viewer| {
+    provisioning_token::Entity::find().filter(
+        provisioning_token::Column::PartnershipId.is_in(viewer.admin_partnerships.iter().copied()),
+    )
+});
 
 scoped!(
     board,

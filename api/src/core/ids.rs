@@ -35,6 +35,7 @@ macro_rules! node_types {
             WrittenUpdateRequest: written_update_request => WrittenUpdateRequest,
             Clearance: clearance => Clearance,
             Post: post => Post,
+            ProvisioningToken: provisioning_token => ProvisioningToken,
         }
     };
 }

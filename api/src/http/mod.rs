@@ -15,6 +15,7 @@ mod caller;
 pub mod export;
 pub mod import;
 pub mod metrics;
+pub mod scim;
 mod state;
 
 use crate::core::context::RequestContext;

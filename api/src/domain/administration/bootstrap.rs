@@ -161,6 +161,8 @@ pub async fn create_partnership(
                 identity_issuer: Set(issuer),
                 active: Set(true),
                 organisation_editor: Set(false),
+                external_id: Set(None),
+                removed_at: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             }

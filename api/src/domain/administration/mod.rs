@@ -5,12 +5,15 @@
 //! call to [`service`].
 
 pub mod bootstrap;
+pub mod provisioning;
 pub mod service;
 
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::domain::partners::{Organisation, Partnership, Person, Post};
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use provisioning::IssueProvisioningTokenInput;
 use service::{
     AddOrganisationToPartnershipInput, AppointToPostInput, CreateOrganisationInput,
     CreatePersonInput, CreatePostInput, UpdateOrganisationInput, UpdatePartnershipInput,
@@ -108,5 +111,95 @@ impl AdministrationMutation {
     /// Ends the current holding: the post shows as vacant from the next day.
     async fn vacate_post(&self, ctx: &Context<'_>, input: VacatePostInput) -> ApiResult<Post> {
         service::vacate_post(ctx.req()?, input).await.map(Post)
+    }
+
+    /// Issues a token with which one identity provider provisions one organisation's people over
+    /// SCIM 2.0 (`/scim/v2`); administrators of the partnership. The secret is shown in this
+    /// answer and never again, so store it in the provider at once.
+    async fn issue_provisioning_token(
+        &self,
+        ctx: &Context<'_>,
+        input: IssueProvisioningTokenInput,
+    ) -> ApiResult<IssuedProvisioningToken> {
+        provisioning::issue_provisioning_token(ctx.req()?, input)
+            .await
+            .map(IssuedProvisioningToken)
+    }
+
+    /// Revokes a provisioning token: the provider's next request is refused. The people it
+    /// provisioned are untouched.
+    async fn revoke_provisioning_token(
+        &self,
+        ctx: &Context<'_>,
+        token_id: ID,
+    ) -> ApiResult<ProvisioningToken> {
+        provisioning::revoke_provisioning_token(ctx.req()?, token_id)
+            .await
+            .map(ProvisioningToken)
+    }
+}
+
+/// Queries of this area.
+#[derive(Default)]
+pub struct AdministrationQuery;
+
+#[Object]
+impl AdministrationQuery {
+    /// A partnership's SCIM provisioning tokens, newest first; empty for anyone but its
+    /// administrators.
+    async fn provisioning_tokens(
+        &self,
+        ctx: &Context<'_>,
+        partnership_id: ID,
+    ) -> ApiResult<Vec<ProvisioningToken>> {
+        let tokens = provisioning::provisioning_tokens(ctx.req()?, partnership_id).await?;
+        Ok(tokens.into_iter().map(ProvisioningToken).collect())
+    }
+}
+
+/// A credential an identity provider provisions one organisation's people with (SCIM 2.0). Its
+/// secret is never shown again after issue.
+pub struct ProvisioningToken(pub entity::provisioning_token::Model);
+
+#[Object]
+impl ProvisioningToken {
+    pub async fn id(&self) -> ID {
+        crate::core::ids::encode(crate::core::ids::Kind::ProvisioningToken, self.0.id)
+    }
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// The provider whose sign-in tokens the people it provisions carry.
+    async fn issuer(&self) -> &str {
+        &self.0.issuer
+    }
+    /// The organisation whose people it manages.
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        Ok(ctx
+            .req()?
+            .load::<entity::organisation::Entity>(self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it stopped working; null while it works.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// A provisioning token just issued, with its secret.
+pub struct IssuedProvisioningToken(provisioning::Issued);
+
+#[Object]
+impl IssuedProvisioningToken {
+    async fn token(&self) -> ProvisioningToken {
+        ProvisioningToken(self.0.token.clone())
+    }
+    /// The bearer secret for the provider's SCIM settings; shown this once, never stored.
+    async fn secret(&self) -> &str {
+        &self.0.secret
     }
 }

@@ -287,23 +287,24 @@ pub async fn add_organisation_to_partnership(
         ),
     )
     .await?;
-    if partnerships_served_by(rc, id)
-        .await?
-        .contains(&partnership_id)
-    {
+    let served = partnerships_served_by(rc, id).await?;
+    if served.contains(&partnership_id) {
         return Err(ApiError::Conflict(
             "the organisation already serves this partnership".into(),
         ));
     }
     let txn = begin_write(&rc.db).await?;
     link(&txn, id, partnership_id).await?;
-    audit::allowed(
+    let detail = audit::changes(
+        &json!({ "partnershipIds": served }),
+        &json!({ "partnershipIds": served.iter().chain([&partnership_id]).collect::<Vec<_>>() }),
+    );
+    audit::allowed_with_detail(
         &txn,
         rc,
         "addOrganisationToPartnership",
-        "organisation",
-        id,
-        partnership_id,
+        ("organisation", id, partnership_id),
+        detail,
     )
     .await?;
     txn.commit().await?;
@@ -348,6 +349,8 @@ pub async fn create_person(
         identity_issuer: Set(fields.identity_issuer.flatten()),
         active: Set(true),
         organisation_editor: Set(input.organisation_editor),
+        external_id: Set(None),
+        removed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

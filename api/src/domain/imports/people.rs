@@ -247,6 +247,8 @@ pub async fn import(
                     identity_issuer: Set(issuer),
                     active: Set(true),
                     organisation_editor: Set(editor.unwrap_or(false)),
+                    external_id: Set(None),
+                    removed_at: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
