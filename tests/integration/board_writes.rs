@@ -8,6 +8,20 @@ use entity::{board_membership, person};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
+/// The detail of the latest allowed audit row of `operation`, parsed.
+async fn last_change(app: &TestApp, operation: &str) -> serde_json::Value {
+    use sea_orm::QueryOrder;
+    let row = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq(operation))
+        .filter(entity::audit_log::Column::Outcome.eq("allowed"))
+        .order_by_desc(entity::audit_log::Column::OccurredAt)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no audit row of {operation}"));
+    serde_json::from_str(row.detail.as_deref().unwrap_or("null")).unwrap()
+}
+
 async fn make_admin(app: &TestApp, w: &World) {
     Builder { db: app.db() }
         .administrator(w.partnership, w.police, "admin")
@@ -94,6 +108,13 @@ async fn administrators_create_boards_and_seats() {
         seat.data()["addMembership"],
         json!({ "role": "CHAIR", "current": true })
     );
+    assert_eq!(
+        last_change(&app, "createBoard").await["after"]["name"],
+        "Serious Violence Task and Finish Group"
+    );
+    let added = last_change(&app, "addMembership").await;
+    assert_eq!(added["after"]["personId"], json!(w.lead));
+    assert_eq!(added["after"]["role"], "Chair");
     let blank = app.gql(Some("admin"), r#"mutation($p: ID!) { createBoard(input: { partnershipId: $p, name: " ", kind: FORUM, visibility: PUBLIC }) { id } }"#, json!({ "p": gid(Kind::Partnership, w.partnership) })).await;
     assert_eq!(blank.body["errors"][0]["extensions"]["field"], "name");
 }
@@ -134,6 +155,16 @@ async fn administrators_rename_and_move_boards_but_never_into_a_cycle() {
     assert_eq!(
         moved.data()["updateBoard"],
         json!({ "name": "MARAC Steering Group", "kind": "OPERATIONAL_PANEL", "parent": { "name": "Strategic Board" } })
+    );
+    // Audited with what changed, before and after.
+    let change = last_change(&app, "updateBoard").await;
+    assert_eq!(change["before"]["name"], "MARAC");
+    assert_eq!(change["after"]["name"], "MARAC Steering Group");
+    assert_eq!(change["before"]["parentId"], json!(null));
+    assert_eq!(change["after"]["parentId"], json!(w.strategic_board));
+    assert!(
+        change["after"].get("visibility").is_none(),
+        "unchanged fields are left out"
     );
     // The strategic board cannot now report to its own sub-group, nor to itself.
     for parent in [&marac, &strategic] {

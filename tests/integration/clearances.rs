@@ -488,6 +488,17 @@ async fn ending_a_seat_ends_the_clearance_on_it() {
         .await
         .data();
     assert!(!f.sees_restricted_action(CLEARED).await);
+    // Audited with the seat's end before and after.
+    let ended = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("endMembership"))
+        .one(f.app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&ended.detail.unwrap()).unwrap(),
+        json!({ "before": { "endsOn": null }, "after": { "endsOn": yesterday.to_string() } })
+    );
     // An ended seat cannot be cleared again.
     let row = clearance::Entity::find()
         .filter(clearance::Column::MembershipId.eq(seat.id))

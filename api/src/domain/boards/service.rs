@@ -288,8 +288,14 @@ pub async fn create_board(rc: &RequestContext, input: CreateBoardInput) -> ApiRe
         }
         _ => e.into(),
     })?;
-    crate::core::audit::allowed(&txn, rc, "createBoard", "board", created.id, partnership_id)
-        .await?;
+    crate::core::audit::allowed_with_detail(
+        &txn,
+        rc,
+        "createBoard",
+        ("board", created.id, partnership_id),
+        crate::core::audit::changes(&serde_json::Value::Null, &board_values(&created)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -364,13 +370,12 @@ pub async fn update_board(rc: &RequestContext, input: UpdateBoardInput) -> ApiRe
     )
     .await?;
     let updated = changes.update(&txn).await?;
-    crate::core::audit::allowed(
+    crate::core::audit::allowed_with_detail(
         &txn,
         rc,
         "updateBoard",
-        "board",
-        board.id,
-        board.partnership_id,
+        ("board", board.id, board.partnership_id),
+        crate::core::audit::changes(&board_values(&board), &board_values(&updated)),
     )
     .await?;
     // A re-marked or moved board made its actions' access summaries stale (the database's
@@ -409,13 +414,12 @@ pub async fn add_membership(
     let seat = board_membership::ActiveModel::from(seat)
         .insert(&txn)
         .await?;
-    crate::core::audit::allowed(
+    crate::core::audit::allowed_with_detail(
         &txn,
         rc,
         "addMembership",
-        "board_membership",
-        seat.id,
-        board.partnership_id,
+        ("board_membership", seat.id, board.partnership_id),
+        crate::core::audit::changes(&serde_json::Value::Null, &seat_values(&seat)),
     )
     .await?;
     if input.restricted_clearance {
@@ -456,17 +460,39 @@ pub async fn end_membership(
     }
     .update(&txn)
     .await?;
-    crate::core::audit::allowed(
+    crate::core::audit::allowed_with_detail(
         &txn,
         rc,
         "endMembership",
-        "board_membership",
-        seat.id,
-        board.partnership_id,
+        ("board_membership", seat.id, board.partnership_id),
+        crate::core::audit::changes(&seat_values(&seat), &seat_values(&updated)),
     )
     .await?;
     rc.events.publish_access_in(&txn, seat.person_id).await?;
     txn.commit().await?;
     rc.events.access_changed(seat.person_id);
     Ok(updated)
+}
+
+/// A board's administered fields, for the audit log's before and after.
+fn board_values(b: &board::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name": b.name,
+        "parentId": b.parent_id,
+        "kind": format!("{:?}", b.kind),
+        "visibility": format!("{:?}", b.visibility),
+        "meetingFrequency": b.meeting_frequency,
+        "termsOfReference": b.terms_of_reference,
+    })
+}
+
+/// A seat's fields, for the audit log's before and after.
+fn seat_values(s: &board_membership::Model) -> serde_json::Value {
+    serde_json::json!({
+        "boardId": s.board_id,
+        "personId": s.person_id,
+        "role": format!("{:?}", s.role),
+        "startsOn": s.starts_on,
+        "endsOn": s.ends_on,
+    })
 }
