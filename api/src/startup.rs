@@ -179,6 +179,7 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
             ),
         )
         .nest("/scim/v2", crate::http::scim::routes())
+        .merge(crate::http::frontend::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::http::metrics::render))

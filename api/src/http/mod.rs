@@ -15,6 +15,7 @@ mod caller;
 pub mod export;
 pub mod import;
 pub mod metrics;
+pub mod frontend;
 pub mod scim;
 mod state;
 
