@@ -175,16 +175,21 @@ impl<'a> Builder<'a> {
         subject: &str,
     ) -> Uuid {
         let id = self.person(organisation, subject).await;
+        self.administrator_of(partnership, id).await;
+        id
+    }
+
+    /// Makes an existing person an administrator of `partnership`.
+    pub async fn administrator_of(&self, partnership: Uuid, person: Uuid) {
         entity::partnership_administrator::ActiveModel {
             id: Set(Uuid::now_v7()),
             partnership_id: Set(partnership),
-            person_id: Set(id),
+            person_id: Set(person),
             created_at: Set(now()),
         }
         .insert(self.db)
         .await
         .unwrap();
-        id
     }
 
     pub async fn board(&self, partnership: Uuid, name: &str, visibility: Visibility) -> Uuid {

@@ -349,11 +349,28 @@ async fn a_provider_provisions_a_joiner_and_a_deactivated_leaver_loses_access_at
         .unwrap()
         .unwrap();
     let detail: Value = serde_json::from_str(row.detail.as_deref().unwrap()).unwrap();
+    let token_id = provisioning_token::Entity::find()
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     assert_eq!(
         detail,
-        json!({ "before": { "active": true }, "after": { "active": false } })
+        json!({ "before": { "active": true }, "after": { "active": false }, "provisioningTokenId": token_id })
     );
     assert!(row.purpose.unwrap().contains("Health Entra ID"));
+    // A routine resend (PUT without `active`) keeps the leaver deactivated.
+    let (status, resent) = scim(
+        &app,
+        secret,
+        reqwest::Method::PUT,
+        &format!("/Users/{id}"),
+        Some(json!({ "schemas": [USER], "userName": "dr.jones@nhs.example", "displayName": "Dr Alys Jones" })),
+    )
+    .await;
+    assert_eq!((status, resent["active"].clone()), (200, json!(false)));
+    assert_eq!(who(&app, &token).await.error_code(), "UNAUTHENTICATED");
     assert_eq!(row.partnership_id, Some(w.partnership));
 
     // Deleted: gone for the provider, kept (inactive) as the author of their history.
@@ -443,6 +460,14 @@ async fn a_token_reaches_only_its_own_organisations_people_through_its_own_provi
     assert_eq!(status, 409);
     assert!(!body.to_string().contains(&w.lead.to_string()));
 
+    // A very long filter is refused before it reaches the database.
+    let long = format!("/Users?filter=userName%20eq%20%22{}%22", "a".repeat(5_000));
+    let (status, body) = scim(&app, secret, reqwest::Method::GET, &long, None).await;
+    assert_eq!(
+        (status, body["scimType"].clone()),
+        (400, json!("invalidFilter"))
+    );
+
     // Never a person's sign-in token; no token; an unknown path: SCIM errors, not HTML.
     let sign_in = app.token(ADMIN);
     let (status, body) = scim(&app, Some(&sign_in), reqwest::Method::GET, "/Users", None).await;
@@ -464,4 +489,58 @@ impl CountRows for sea_orm::Select<audit_log::Entity> {
         use sea_orm::PaginatorTrait;
         self.count(app.db()).await.unwrap()
     }
+}
+
+#[tokio::test]
+async fn a_token_cannot_take_over_an_administrator_by_renaming_them() {
+    let app = TestApp::with_config(health_provider).await;
+    let w = world_with_admin(&app).await;
+    let secret = issue(&app, &w).await;
+    let secret = Some(secret.as_str());
+    let (_, created) = scim(
+        &app,
+        secret,
+        reqwest::Method::POST,
+        "/Users",
+        Some(json!({ "schemas": [USER], "userName": "analyst@nhs.example", "displayName": "An Analyst" })),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    // Made an administrator by a partnership administrator...
+    Builder { db: app.db() }
+        .administrator_of(w.partnership, uuid::Uuid::parse_str(&id).unwrap())
+        .await;
+    // ...their sign-in identity can no longer be changed by the provider's token.
+    let rename = json!({ "schemas": [PATCH], "Operations": [
+        { "op": "replace", "path": "userName", "value": "attacker@nhs.example" },
+    ]});
+    let (status, body) = scim(
+        &app,
+        secret,
+        reqwest::Method::PATCH,
+        &format!("/Users/{id}"),
+        Some(rename),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(is_error(&body, 403), "{body}");
+    let kept = person::Entity::find_by_id(uuid::Uuid::parse_str(&id).unwrap())
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.subject.as_deref(), Some("analyst@nhs.example"));
+    // Other changes still go through.
+    let retitle = json!({ "schemas": [PATCH], "Operations": [
+        { "op": "replace", "path": "title", "value": "Senior Analyst" },
+    ]});
+    let (status, _) = scim(
+        &app,
+        secret,
+        reqwest::Method::PATCH,
+        &format!("/Users/{id}"),
+        Some(retitle),
+    )
+    .await;
+    assert_eq!(status, 200);
 }

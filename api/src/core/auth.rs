@@ -392,6 +392,7 @@ impl Viewer {
             .filter(person::Column::Subject.eq(identity.subject.as_str()))
             .filter(issuer)
             .filter(person::Column::Active.eq(true))
+            .filter(person::Column::RemovedAt.is_null())
             .one(db)
             .await?
             .ok_or_else(|| ApiError::Unauthenticated("unknown or inactive account".into()))?;
@@ -405,6 +406,7 @@ impl Viewer {
         };
         let person = person::Entity::find_by_id(id)
             .filter(person::Column::Active.eq(true))
+            .filter(person::Column::RemovedAt.is_null())
             .one(db)
             .await?
             .ok_or_else(|| ApiError::Unauthenticated("unknown or inactive account".into()))?;

@@ -33,6 +33,9 @@ const SEARCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest
 const MEDIA_TYPE: &str = "application/scim+json";
 /// Where the endpoints live, for `meta.location`.
 const BASE: &str = "/scim/v2";
+/// Longest filter accepted: a provider's lookups are a few terms; a longer one is an attempt to
+/// make the database scan.
+const MAX_FILTER_LEN: usize = 4_096;
 /// Most people in one page of a list or search (published as `filter.maxResults`).
 const MAX_RESULTS: u64 = 1_000;
 /// The page size when the provider asks for none.
@@ -498,6 +501,12 @@ async fn list(scim: &Provisioner, asked: Page) -> ScimResult {
     } = asked;
     let condition = match filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
         None => sea_orm::Condition::all(),
+        Some(text) if text.len() > MAX_FILTER_LEN => {
+            return Err(ScimError::bad(
+                "invalidFilter",
+                format!("a filter may be at most {MAX_FILTER_LEN} characters"),
+            ))
+        }
         Some(text) => {
             let parsed: Filter = text
                 .parse()
@@ -552,8 +561,13 @@ async fn get_user(
 /// `POST /Users`: 201 with the new user and its `Location`.
 async fn create_user(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ScimResult {
     let scim = provisioner(&state, &headers).await?;
-    let fields = from_body(&body)?;
-    let created = scim.create(fields).await?;
+    let sent = from_body(&body)?;
+    let created = scim
+        .create(Provisioned {
+            active: sent.active.unwrap_or(true),
+            ..sent.fields
+        })
+        .await?;
     let mut response = scim_json(StatusCode::CREATED, &user_json(&created));
     if let Ok(location) = HeaderValue::from_str(&format!("{BASE}/Users/{}", created.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -570,9 +584,17 @@ async fn replace_user(
 ) -> ScimResult {
     let scim = provisioner(&state, &headers).await?;
     let id = person_id(&id)?;
-    let fields = from_body(&body)?;
-    scim.get(id).await?.ok_or_else(ScimError::not_found)?;
-    let after = scim.replace(id, fields).await?;
+    let sent = from_body(&body)?;
+    // A PUT that leaves `active` out keeps it (RFC 7644 §3.5.1): a provider's routine resend
+    // must never turn a leaver back on.
+    let after = scim
+        .update(id, |current| {
+            Ok::<_, ScimError>(Provisioned {
+                active: sent.active.unwrap_or(current.active),
+                ..sent.fields
+            })
+        })
+        .await?;
     Ok(scim_json(StatusCode::OK, &user_json(&after)))
 }
 
@@ -594,17 +616,14 @@ async fn patch_user(
             format!("`schemas` must contain {PATCH_SCHEMA}"),
         ));
     }
-    let before = scim.get(id).await?.ok_or_else(ScimError::not_found)?;
-    let current = provisioned(&before);
-    let mut fields = current.clone();
-    for operation in &patch.operations {
-        apply(&mut fields, operation)?;
-    }
-    let after = if fields == current {
-        before
-    } else {
-        scim.replace(id, fields).await?
-    };
+    let after = scim
+        .update(id, |mut fields| {
+            for operation in &patch.operations {
+                apply(&mut fields, operation)?;
+            }
+            Ok::<_, ScimError>(fields)
+        })
+        .await?;
     Ok(scim_json(StatusCode::OK, &user_json(&after)))
 }
 
@@ -622,20 +641,15 @@ async fn delete_user(
     }
 }
 
-fn provisioned(p: &person::Model) -> Provisioned {
-    Provisioned {
-        user_name: p.subject.clone().unwrap_or_default(),
-        display_name: Some(p.name.clone()),
-        title: p.post_title.clone(),
-        email: p.email.clone(),
-        external_id: p.external_id.clone(),
-        active: p.active,
-    }
+/// What a POST or PUT sent: the attributes, and `active` only if it was there.
+struct Sent {
+    fields: Provisioned,
+    active: Option<bool>,
 }
 
 /// The body of a POST or PUT. Attribute names are case-insensitive (RFC 7643 §2.1); attributes
 /// outside the published schema are ignored.
-fn from_body(body: &[u8]) -> Result<Provisioned, ScimError> {
+fn from_body(body: &[u8]) -> Result<Sent, ScimError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ScimError::bad("invalidSyntax", format!("not JSON: {e}")))?;
     let Value::Object(object) = value else {
@@ -666,15 +680,18 @@ fn from_body(body: &[u8]) -> Result<Provisioned, ScimError> {
         Some(name) => Some(name),
         None => name_from_parts(attrs.get("name")),
     };
-    Ok(Provisioned {
-        user_name,
-        display_name,
-        title: optional_string(&attrs, "title")?,
-        email: email_of(attrs.get("emails"))?,
-        external_id: optional_string(&attrs, "externalid")?,
+    Ok(Sent {
+        fields: Provisioned {
+            user_name,
+            display_name,
+            title: optional_string(&attrs, "title")?,
+            email: email_of(attrs.get("emails"))?,
+            external_id: optional_string(&attrs, "externalid")?,
+            active: true,
+        },
         active: match attrs.get("active") {
-            None | Some(Value::Null) => true,
-            Some(v) => boolean(v, "active")?,
+            None | Some(Value::Null) => None,
+            Some(v) => Some(boolean(v, "active")?),
         },
     })
 }

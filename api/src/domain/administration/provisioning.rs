@@ -290,9 +290,9 @@ impl Provisioner {
     /// already in use anywhere is CONFLICT (SCIM `uniqueness`).
     pub async fn create(&self, fields: Provisioned) -> ApiResult<person::Model> {
         let fields = check(fields)?;
-        self.user_name_free(&fields.user_name, None).await?;
         let now = Utc::now();
         let txn = begin_write(&self.db).await?;
+        user_name_free(&txn, &fields.user_name, None).await?;
         let created = person::ActiveModel {
             id: Set(Uuid::now_v7()),
             organisation_id: Set(self.token.organisation_id),
@@ -312,20 +312,40 @@ impl Provisioner {
         .insert(&txn)
         .await
         .map_err(taken)?;
-        let detail = audit::changes(&Value::Null, &values(&created));
-        self.audit(&txn, "scimCreateUser", created.id, detail)
+        self.audit(&txn, "scimCreateUser", created.id, (None, &created))
             .await?;
         txn.commit().await?;
         Ok(created)
     }
 
-    /// Replaces a person's provisioned attributes (PUT, and PATCH once applied). Deactivating
-    /// ends their access on their next request and their open subscriptions at once.
-    pub async fn replace(&self, id: Uuid, fields: Provisioned) -> ApiResult<person::Model> {
-        let fields = check(fields)?;
-        let before = self.get(id).await?.ok_or(ApiError::NotFound("person"))?;
-        self.user_name_free(&fields.user_name, Some(id)).await?;
-        let txn = begin_write(&self.db).await?;
+    /// Changes a person's provisioned attributes (PUT and PATCH): `change` is given the stored
+    /// attributes and returns the new ones. The read, the change and the write happen in one
+    /// transaction holding the row (FOR UPDATE on PostgreSQL; SQLite's writers are serialised),
+    /// so two changes at once cannot undo each other (a title change racing a deactivation never
+    /// turns the leaver back on). Deactivating ends their access on their next request and their
+    /// open subscriptions at once. Unchanged attributes write nothing.
+    pub async fn update<E: From<ApiError>>(
+        &self,
+        id: Uuid,
+        change: impl FnOnce(Provisioned) -> Result<Provisioned, E>,
+    ) -> Result<person::Model, E> {
+        let txn = begin_write(&self.db).await.map_err(ApiError::from)?;
+        let before = person::Entity::find_by_id(id)
+            .filter(self.scope())
+            .lock_exclusive()
+            .one(&txn)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound("person"))?;
+        let current = Provisioned::of(&before);
+        let fields = check(change(current.clone())?)?;
+        if fields == current {
+            return Ok(before);
+        }
+        if fields.user_name != current.user_name {
+            may_rename(&txn, &before).await?;
+            user_name_free(&txn, &fields.user_name, Some(id)).await?;
+        }
         let after = person::ActiveModel {
             id: Set(id),
             name: Set(display_name(&fields)),
@@ -340,13 +360,16 @@ impl Provisioner {
         .update(&txn)
         .await
         .map_err(taken)?;
-        let detail = audit::changes(&values(&before), &values(&after));
-        self.audit(&txn, "scimReplaceUser", id, detail).await?;
+        self.audit(&txn, "scimReplaceUser", id, (&before, &after))
+            .await?;
         let access_changed = before.active != after.active || before.subject != after.subject;
         if access_changed {
-            self.events.publish_access_in(&txn, id).await?;
+            self.events
+                .publish_access_in(&txn, id)
+                .await
+                .map_err(ApiError::from)?;
         }
-        txn.commit().await?;
+        txn.commit().await.map_err(ApiError::from)?;
         if access_changed {
             self.events.access_changed(id);
         }
@@ -356,11 +379,16 @@ impl Provisioner {
     /// Removes a person: inactive at once, kept as the author of their history, and no longer
     /// seen by the provider. `false` when there is no such person to remove.
     pub async fn remove(&self, id: Uuid) -> ApiResult<bool> {
-        let Some(before) = self.get(id).await? else {
+        let txn = begin_write(&self.db).await?;
+        let Some(before) = person::Entity::find_by_id(id)
+            .filter(self.scope())
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+        else {
             return Ok(false);
         };
         let now = Utc::now();
-        let txn = begin_write(&self.db).await?;
         let after = person::ActiveModel {
             id: Set(id),
             active: Set(false),
@@ -370,41 +398,29 @@ impl Provisioner {
         }
         .update(&txn)
         .await?;
-        let detail = audit::changes(&values(&before), &values(&after));
-        self.audit(&txn, "scimDeleteUser", id, detail).await?;
+        self.audit(&txn, "scimDeleteUser", id, (&before, &after))
+            .await?;
         self.events.publish_access_in(&txn, id).await?;
         txn.commit().await?;
         self.events.access_changed(id);
         Ok(true)
     }
 
-    /// CONFLICT when someone else already signs in with `user_name` (case aside: providers treat
-    /// user names as case-insensitive, RFC 7643 §4.1.1).
-    async fn user_name_free(&self, user_name: &str, except: Option<Uuid>) -> ApiResult<()> {
-        let mut query = person::Entity::find()
-            .filter(lower(person::Column::Subject).eq(user_name.to_lowercase()));
-        if let Some(id) = except {
-            query = query.filter(person::Column::Id.ne(id));
-        }
-        if query.count(&self.db).await? > 0 {
-            return Err(ApiError::Conflict(
-                "another person already signs in with this userName".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    async fn audit(
+    /// The audit row of a change: the changed values before and after, and the token that made
+    /// it (by id, in the detail, so the row names its actor whatever the token's label says).
+    async fn audit<'a>(
         &self,
         txn: &sea_orm::DatabaseTransaction,
         operation: &str,
         person: Uuid,
-        detail: String,
+        (before, after): (impl Into<Option<&'a person::Model>>, &person::Model),
     ) -> ApiResult<()> {
-        let by = format!(
-            "SCIM provisioning token \"{}\" ({})",
-            self.token.label, self.token.id
-        );
+        let before = before.into().map(values).unwrap_or(Value::Null);
+        let mut detail: Value =
+            serde_json::from_str(&audit::changes(&before, &values(after))).unwrap_or(Value::Null);
+        detail["provisioningTokenId"] = json!(self.token.id);
+        let detail = detail.to_string();
+        let by = format!("SCIM provisioning: {}", self.token.label);
         audit::record(
             txn,
             &Viewer::anonymous(),
@@ -420,6 +436,65 @@ impl Provisioner {
         )
         .await
     }
+}
+
+impl Provisioned {
+    /// A person's stored attributes as SCIM sees them.
+    pub fn of(p: &person::Model) -> Provisioned {
+        Provisioned {
+            user_name: p.subject.clone().unwrap_or_default(),
+            display_name: Some(p.name.clone()),
+            title: p.post_title.clone(),
+            email: p.email.clone(),
+            external_id: p.external_id.clone(),
+            active: p.active,
+        }
+    }
+}
+
+/// CONFLICT when someone else already signs in with `user_name` (case aside: providers treat
+/// user names as case-insensitive, RFC 7643 §4.1.1).
+async fn user_name_free<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user_name: &str,
+    except: Option<Uuid>,
+) -> ApiResult<()> {
+    let mut query =
+        person::Entity::find().filter(lower(person::Column::Subject).eq(user_name.to_lowercase()));
+    if let Some(id) = except {
+        query = query.filter(person::Column::Id.ne(id));
+    }
+    if query.count(db).await? > 0 {
+        return Err(ApiError::Conflict(
+            "another person already signs in with this userName".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// FORBIDDEN to rename (change the sign-in identity of) a partnership administrator or anyone
+/// holding a clearance: a provider's long-lived token must not be a way to take over the rights
+/// that matter most. Their administrators can still change it (`updatePerson`).
+async fn may_rename<C: sea_orm::ConnectionTrait>(db: &C, p: &person::Model) -> ApiResult<()> {
+    use entity::{clearance, partnership_administrator};
+    let administers = partnership_administrator::Entity::find()
+        .filter(partnership_administrator::Column::PersonId.eq(p.id))
+        .count(db)
+        .await?;
+    let cleared = clearance::Entity::find()
+        .filter(clearance::Column::PersonId.eq(p.id))
+        .filter(clearance::Column::Status.eq(entity::enums::ClearanceStatus::Approved))
+        .filter(clearance::Column::ExpiresAt.gt(Utc::now()))
+        .count(db)
+        .await?;
+    if administers + cleared > 0 {
+        return Err(ApiError::Forbidden(
+            "the userName of a partnership administrator or a cleared person cannot be changed \
+             over SCIM; ask a partnership administrator"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 fn check(fields: Provisioned) -> ApiResult<Provisioned> {

@@ -430,6 +430,10 @@ pub async fn update_person(
     }
     if let Some(v) = input.active {
         changes.active = Set(v);
+        if v {
+            // Reinstating someone their identity provider removed: the provider sees them again.
+            changes.removed_at = Set(None);
+        }
     }
     let txn = begin_write(&rc.db).await?;
     let after = changes.update(&txn).await.map_err(identity_taken)?;
