@@ -197,19 +197,20 @@ async fn the_delivery_plan_report_lists_each_priority_from_what_the_caller_may_s
         .unwrap()
         .to_string();
     assert!(
-        md.starts_with("# Delivery plan: Community Safety Strategy 2024-27"),
+        md.starts_with("**OFFICIAL**\n\n# Delivery plan: Community Safety Strategy 2024-27"),
         "{md}"
     );
+    assert!(md.ends_with("\n**OFFICIAL**\n"), "{md}");
     assert!(
-        md.contains("## Priority 1: Violence Against Women &amp; Girls"),
-        "{md}"
+        md.contains("## Priority 1: Violence Against Women & Girls"),
+        "an ampersand prints as typed: {md}"
     );
     assert!(
         md.contains("| Action | Lead | Due | Progress | RAG | Latest update |"),
         "{md}"
     );
     assert!(
-        md.contains("| Refresh the &lt;DA&gt; referral pathway | Person strategic-lead (Test Police) | 2026-09-30 | 0% | AMBER | No update received. |"),
+        md.contains("| Refresh the \\<DA> referral pathway | Person strategic-lead (Test Police) | 2026-09-30 | 0% | AMBER | No update received. |"),
         "{md}"
     );
     assert!(
@@ -232,12 +233,22 @@ async fn the_delivery_plan_report_lists_each_priority_from_what_the_caller_may_s
         "{html}"
     );
 
-    // A cleared member sees the restricted action, and the read is audited.
+    assert_eq!(html.matches(">OFFICIAL</div>").count(), 2, "{html}");
+
+    // A cleared member sees the restricted action, so the paper is OFFICIAL-SENSITIVE at the
+    // top and bottom of every page; and the read is audited.
     let cleared = app.gql(Some(CLEARED), q, vars("MARKDOWN")).await;
-    assert!(cleared.data()["node"]["deliveryPlanReport"]
+    let cleared = cleared.data()["node"]["deliveryPlanReport"]
         .as_str()
-        .unwrap()
-        .contains(SECRET));
+        .unwrap();
+    assert!(cleared.contains(SECRET));
+    assert!(cleared.starts_with("**OFFICIAL-SENSITIVE**\n"), "{cleared}");
+    assert!(cleared.ends_with("\n**OFFICIAL-SENSITIVE**\n"), "{cleared}");
+    let printed = app.gql(Some(CLEARED), q, vars("HTML")).await;
+    let printed = printed.data()["node"]["deliveryPlanReport"]
+        .as_str()
+        .unwrap();
+    assert_eq!(printed.matches(">OFFICIAL-SENSITIVE</div>").count(), 2);
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
     let reads = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::Operation.eq("read"))
@@ -245,7 +256,8 @@ async fn the_delivery_plan_report_lists_each_priority_from_what_the_caller_may_s
         .count(app.db())
         .await
         .unwrap();
-    assert_eq!(reads, 1);
+    // One row per request that read it: the Markdown and the HTML print.
+    assert_eq!(reads, 2);
 }
 
 #[tokio::test]
@@ -270,4 +282,54 @@ async fn matters_arising_prints_as_html_too() {
         "{html}"
     );
     assert!(!html.contains(SECRET));
+}
+
+/// The papers as the demo partnership's secretary would print them, in both formats, kept as
+/// snapshots: any change to a report's layout, escaping or marking shows up in review.
+#[tokio::test]
+async fn the_demo_reports_print_as_the_papers_do() {
+    let app = TestApp::with_demo().await;
+    let meetings = app
+        .gql(
+            None,
+            r#"{ partnership(slug: "bromley") { boards(first: 20) { nodes { meetings(first: 10) { nodes { id startsAt } } } }
+                strategies(first: 1) { nodes { id } } } }"#,
+            json!({}),
+        )
+        .await;
+    let data = meetings.data()["partnership"].clone();
+    let meeting = data["boards"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| b["meetings"]["nodes"].as_array().unwrap().iter())
+        .find(|m| m["startsAt"] == "2023-09-21T09:00:00+00:00")
+        .expect("the September 2023 board meeting")["id"]
+        .clone();
+    let strategy = data["strategies"]["nodes"][0]["id"].clone();
+    for format in ["MARKDOWN", "HTML"] {
+        let q = "query($id: ID!, $f: DocumentFormat!) { node(id: $id) { ... on Meeting { mattersArisingReport(format: $f) } } }";
+        let reply = app
+            .gql(None, q, json!({ "id": meeting, "f": format }))
+            .await;
+        let report = reply.data()["node"]["mattersArisingReport"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(!report.contains("(TL) (TL)"), "initials once: {report}");
+        assert!(!report.contains("&amp;amp;"));
+        // The meeting began at 09:00 UTC, 10:00 on the clocks in London (BST).
+        assert!(report.contains("21 September 2023, 10:00"), "{report}");
+        insta::assert_snapshot!(format!("matters_arising_{}", format.to_lowercase()), report);
+
+        let q = "query($id: ID!, $f: DocumentFormat!) { node(id: $id) { ... on Strategy { deliveryPlanReport(format: $f) } } }";
+        let reply = app
+            .gql(None, q, json!({ "id": strategy, "f": format }))
+            .await;
+        let report = reply.data()["node"]["deliveryPlanReport"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        insta::assert_snapshot!(format!("delivery_plan_{}", format.to_lowercase()), report);
+    }
 }

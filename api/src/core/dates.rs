@@ -21,3 +21,17 @@ pub fn days_before(day: NaiveDate, days: u64, field: &str) -> ApiResult<NaiveDat
     day.checked_sub_days(Days::new(days))
         .ok_or_else(|| ApiError::bad_input(field, format!("`{field}` is out of range")))
 }
+
+/// The time zone every partnership in England keeps: GMT in winter, BST (UTC+1) from the last
+/// Sunday of March to the last Sunday of October.
+pub const LOCAL: chrono_tz::Tz = chrono_tz::Europe::London;
+
+/// `at` (stored in UTC) on the clocks of England.
+pub fn local(at: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+    at.with_timezone(&LOCAL)
+}
+
+/// "5 March 2025, 14:00": a meeting time as papers print it, in local time.
+pub fn local_meeting_time(at: DateTime<Utc>) -> String {
+    local(at).format("%-d %B %Y, %H:%M").to_string()
+}

@@ -14,12 +14,59 @@ pub const MAX_REPORT_ROWS: u64 = 500;
 /// [`MAX_REPORT_ROWS`] rows, so a page of 20 meetings' reports is already a heavy query.
 pub const REPORT_COST: usize = 200;
 
-/// Text for Markdown: no raw HTML survives (a renderer that allows it must not run a title as
-/// markup), and no line break can end a line or a table row early.
+/// Text for Markdown, printed as typed ("Women & Girls", not "Women &amp; Girls"): a `<` is
+/// backslash-escaped so no raw HTML survives (a renderer that allows it must not run a title as
+/// markup), an `&` only where it would otherwise start a character reference, and no line break
+/// can end a line or a table row early.
 fn markdown_text(text: &str) -> String {
-    html_escape::encode_text(text)
-        .replace(['\r', '\n'], " ")
-        .replace('|', "\\|")
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        match c {
+            '\r' | '\n' => out.push(' '),
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("\\<"),
+            '&' if starts_reference(&text[i + 1..]) => out.push_str("\\&"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether text after an `&` would make it a character reference (`&amp;`, `&#38;`, `&#x26;`).
+fn starts_reference(rest: &str) -> bool {
+    let body = rest.strip_prefix('#').unwrap_or(rest);
+    let name: String = body
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    !name.is_empty() && body[name.len()..].starts_with(';')
+}
+
+/// The Government Security Classifications marking a printed document carries at the top and
+/// bottom of every page: OFFICIAL-SENSITIVE when any row in it is restricted, else OFFICIAL.
+#[derive(Copy, Clone, Debug, Eq, PartialEq)]
+pub enum Marking {
+    Official,
+    OfficialSensitive,
+}
+
+impl Marking {
+    /// As printed on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Marking::Official => "OFFICIAL",
+            Marking::OfficialSensitive => "OFFICIAL-SENSITIVE",
+        }
+    }
+
+    /// OFFICIAL-SENSITIVE when `restricted`.
+    pub fn of(restricted: bool) -> Marking {
+        if restricted {
+            Marking::OfficialSensitive
+        } else {
+            Marking::Official
+        }
+    }
 }
 
 /// The format of a printable document.
@@ -42,8 +89,9 @@ pub struct Section {
     pub empty: &'static str,
 }
 
-/// A document: a title, lines under it, and one or more tables.
+/// A document: a title, lines under it, and one or more tables, under a security marking.
 pub struct Document {
+    pub marking: Marking,
     pub title: String,
     pub lines: Vec<String>,
     pub sections: Vec<Section>,
@@ -73,7 +121,8 @@ impl Document {
             line.push('\n');
             line
         }
-        let mut out = format!("# {}\n\n", markdown_text(&self.title));
+        let marking = format!("**{}**\n", self.marking.label());
+        let mut out = format!("{marking}\n# {}\n\n", markdown_text(&self.title));
         for line in &self.lines {
             out.push_str(&markdown_text(line));
             out.push_str("\n\n");
@@ -100,6 +149,8 @@ impl Document {
                 out.push_str(&row(&blank));
             }
         }
+        out.push('\n');
+        out.push_str(&marking);
         out
     }
 
@@ -110,8 +161,14 @@ impl Document {
         );
         out.push_str(&format!("<title>{}</title>\n", esc(&self.title)));
         out.push_str(
-            "<style>body{font-family:Arial,sans-serif;margin:2em}table{border-collapse:collapse;width:100%;margin-bottom:1.5em}th,td{border:1px solid #444;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}@media print{body{margin:0}}</style>\n</head>\n<body>\n",
+            // The marking is printed at the top and bottom of every page: fixed elements repeat
+            // on each printed page, and the page margins keep the text clear of them.
+            "<style>body{font-family:Arial,sans-serif;margin:2em}table{border-collapse:collapse;width:100%;margin-bottom:1.5em}th,td{border:1px solid #444;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}.marking{text-align:center;font-weight:bold;letter-spacing:.05em}@page{margin:2cm 1.5cm}@media print{body{margin:0}.marking{position:fixed;left:0;right:0}.marking-top{top:-1.2cm}.marking-bottom{bottom:-1.2cm}}</style>\n</head>\n<body>\n",
         );
+        let marking = esc(self.marking.label());
+        out.push_str(&format!(
+            "<div class=\"marking marking-top\" role=\"note\" aria-label=\"Security classification\">{marking}</div>\n"
+        ));
         out.push_str(&format!("<h1>{}</h1>\n", esc(&self.title)));
         for line in &self.lines {
             out.push_str(&format!("<p>{}</p>\n", esc(line)));
@@ -141,6 +198,9 @@ impl Document {
             }
             out.push_str("</tbody>\n</table>\n");
         }
+        out.push_str(&format!(
+            "<div class=\"marking marking-bottom\" aria-hidden=\"true\">{marking}</div>\n"
+        ));
         out.push_str("</body>\n</html>\n");
         out
     }
@@ -152,6 +212,7 @@ mod tests {
 
     fn doc() -> Document {
         Document {
+            marking: Marking::Official,
             title: "Matters arising".into(),
             lines: vec!["Board, meeting of 1 May 2026".into()],
             sections: vec![Section {
@@ -171,11 +232,36 @@ mod tests {
     fn markdown_cells_keep_the_table_intact() {
         let md = doc().render(DocumentFormat::Markdown);
         assert!(
-            md.contains(
-                "| 81 | Fix &lt;script&gt;alert(1)&lt;/script&gt; \\| pipes | line break |"
-            ),
+            md.contains("| 81 | Fix \\<script>alert(1)\\</script> \\| pipes | line break |"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn markdown_prints_ampersands_as_typed_and_only_escapes_references() {
+        assert_eq!(markdown_text("Women & Girls"), "Women & Girls");
+        assert_eq!(markdown_text("A&E"), "A&E");
+        assert_eq!(
+            markdown_text("&amp; &#38; &#x26;"),
+            "\\&amp; \\&#38; \\&#x26;"
+        );
+        assert_eq!(markdown_text("R&D; & more"), "R\\&D; & more");
+    }
+
+    #[test]
+    fn the_marking_is_printed_at_the_top_and_bottom() {
+        let mut d = doc();
+        d.marking = Marking::OfficialSensitive;
+        let md = d.render(DocumentFormat::Markdown);
+        assert!(md.starts_with("**OFFICIAL-SENSITIVE**\n"), "{md}");
+        assert!(md.ends_with("\n**OFFICIAL-SENSITIVE**\n"), "{md}");
+        let html = d.render(DocumentFormat::Html);
+        assert_eq!(
+            html.matches(">OFFICIAL-SENSITIVE</div>").count(),
+            2,
+            "{html}"
+        );
+        assert!(html.contains("position:fixed"));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use crate::core::context::RequestContext;
 use crate::core::error::ApiResult;
 use crate::core::loaders::LatestUpdate;
-use crate::core::report::{Document, Section, MAX_REPORT_ROWS};
+use crate::core::report::{Document, Marking, Section, MAX_REPORT_ROWS};
 use entity::{
     action, action_update, agenda_item, meeting, organisation, person, priority, resolution,
     strategy,
@@ -35,6 +35,31 @@ async fn rows_for_report(
     });
     rc.reads.note::<action::Entity>(&rc.viewer, &actions);
     Ok((actions, truncated))
+}
+
+/// OFFICIAL-SENSITIVE when any of `actions` is restricted, by its own marking or an ancestor's
+/// (the access layer's classification, the one the audit log uses), else OFFICIAL.
+async fn marking_of(rc: &RequestContext, actions: &[action::Model]) -> ApiResult<Marking> {
+    let restricted = crate::core::access::Candidates::of::<action::Entity>(&rc.viewer, actions)
+        .classify(&rc.db)
+        .await?;
+    Ok(Marking::of(!restricted.is_empty()))
+}
+
+/// "Title (TL)": the owner's initials after the matter, unless the title already ends with them,
+/// alone or among others ("… (SK/LC)"), as some papers' own titles do.
+fn with_owner(title: &str, owner: Option<String>) -> String {
+    let trailing = title
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+        .map(|(_, inside)| inside);
+    match owner {
+        Some(o) if !trailing.is_some_and(|t| t.split('/').any(|i| i.trim() == o)) => {
+            format!("{title} ({o})")
+        }
+        _ => title.to_string(),
+    }
 }
 
 /// The latest update of each action, in one batch.
@@ -130,18 +155,16 @@ pub async fn matters_arising(
                 .and_then(|id| leads.get(&id))
                 .and_then(|p| p.initials.clone())
                 .or_else(|| resolution.and_then(|r| r.owners_initials.clone()));
-            let matter = match owner {
-                Some(o) => format!("{} ({o})", a.title),
-                None => a.title.clone(),
-            };
+            let matter = with_owner(&a.title, owner);
             vec![minute, matter, update_text(a, latest.get(&a.id))]
         })
         .collect();
     Ok(Document {
+        marking: marking_of(rc, &actions).await?,
         title: "Matters arising".into(),
         lines: [format!(
             "{board_name}, meeting of {}",
-            meeting.starts_at.format("%-d %B %Y")
+            crate::core::dates::local_meeting_time(meeting.starts_at)
         )]
         .into_iter()
         .chain(truncated)
@@ -225,6 +248,7 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
         })
         .collect();
     Ok(Document {
+        marking: marking_of(rc, &actions).await?,
         title: format!("Delivery plan: {}", strategy.title),
         lines: [format!(
             "{} to {}",
@@ -236,4 +260,25 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
         .collect(),
         sections,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_owner;
+
+    #[test]
+    fn initials_are_added_once() {
+        let o = |s: &str| Some(s.to_string());
+        assert_eq!(with_owner("Set up a group", o("TL")), "Set up a group (TL)");
+        assert_eq!(
+            with_owner("Set up a group (TL)", o("TL")),
+            "Set up a group (TL)"
+        );
+        assert_eq!(
+            with_owner("Reduce re-offending (SK/LC)", o("SK")),
+            "Reduce re-offending (SK/LC)"
+        );
+        assert_eq!(with_owner("Review (MARAC)", o("TL")), "Review (MARAC) (TL)");
+        assert_eq!(with_owner("Untitled", None), "Untitled");
+    }
 }
