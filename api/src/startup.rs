@@ -167,6 +167,10 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .route("/graphql/ws", get(crate::http::graphql_ws))
         .route("/export/actions.csv", get(crate::http::export::actions_csv))
         .route(
+            "/export/actions.xlsx",
+            get(crate::http::export::actions_xlsx),
+        )
+        .route(
             "/import/delivery-plan",
             axum::routing::post(crate::http::import::delivery_plan).layer(
                 axum::extract::DefaultBodyLimit::max(crate::http::import::MAX_IMPORT_BYTES),

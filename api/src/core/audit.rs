@@ -151,26 +151,38 @@ pub async fn record_reads<C: ConnectionTrait>(
 /// classified (restricted by their own marking or a parent's), then refused (BAD_USER_INPUT on
 /// `X-Access-Purpose`) when a partnership read from requires a purpose and none was stated, and
 /// otherwise audited, one row per restricted record. Any other error means the content must be
-/// withheld. GraphQL responses, the CSV export and live updates all come through here.
+/// withheld. GraphQL responses, the exports and live updates all come through here.
 pub async fn settle_reads<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
     purpose: Option<&str>,
     candidates: crate::core::access::Candidates,
 ) -> ApiResult<()> {
+    settle(db, viewer, purpose, candidates).await.map(|_| ())
+}
+
+/// Like [`settle_reads`], returning the restricted records read, for a response that marks
+/// them (the exports' classification column).
+pub async fn settle<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    purpose: Option<&str>,
+    candidates: crate::core::access::Candidates,
+) -> ApiResult<Vec<crate::core::access::RestrictedRead>> {
     if candidates.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let reads = candidates.classify(db).await?;
     if reads.is_empty() {
-        return Ok(());
+        return Ok(reads);
     }
     if purpose.is_none() && purpose_required(db, &reads).await? {
         return Err(crate::core::error::ApiError::purpose_required(
             "this partnership requires an X-Access-Purpose header to read restricted records",
         ));
     }
-    record_reads(db, viewer, purpose, reads).await
+    record_reads(db, viewer, purpose, reads.clone()).await?;
+    Ok(reads)
 }
 
 /// Whether any partnership whose restricted records were read requires a stated purpose.
