@@ -628,8 +628,8 @@ async fn xlsx_response(mut pages: Pages, first: Vec<Row>) -> ApiResult<Response>
     } else {
         "OFFICIAL"
     };
-    sheet.set_header(&format!("&C&\"-,Bold\"{marking}"));
-    sheet.set_footer(&format!("&C&\"-,Bold\"{marking}&R&P of &N"));
+    sheet.set_header(format!("&C&\"-,Bold\"{marking}"));
+    sheet.set_footer(format!("&C&\"-,Bold\"{marking}&R&P of &N"));
     sheet.set_freeze_panes(1, 0).map_err(internal)?;
     sheet
         .autofilter(0, 0, r, (COLUMNS.len() - 1) as u16)
