@@ -12,22 +12,22 @@
 //! - Restricted reads are audited before the response leaves; if that fails it is withheld.
 
 mod caller;
+pub mod calendar;
 pub mod export;
+pub mod frontend;
 pub mod import;
 pub mod metrics;
-pub mod frontend;
 pub mod scim;
 mod state;
 
 use crate::core::context::RequestContext;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::limits::HttpInfo;
-use async_graphql::http::GraphiQLSource;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -501,13 +501,8 @@ pub async fn graphql_get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     if wants_html && !state.production && !query.contains("query=") {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .finish(),
-        )
-        .into_response();
+        // Served from the binary with a policy that allows nothing external (`frontend`).
+        return frontend::graphiql_page(&headers);
     }
     let Some(media) = negotiate(&headers) else {
         return coded_response(
