@@ -890,8 +890,10 @@
         clearTimeout(ackTimer);
         if (generation !== this._generation || this._socket !== socket) return;
         this._socket = null;
-        // Closed before acknowledging: the token was refused.
-        if (!acknowledged && (event.code === 4401 || event.code === 4403 || event.code === 4400)) {
+        // Closed before acknowledging, by CSP Hub (1002 with its reason, as async-graphql refuses a
+        // connection_init) or a 44xx code: the token was refused. Retried all the same: the
+        // host's provider may have a fresh token by then.
+        if (!acknowledged && ((event.code === 1002 && event.reason) || (event.code >= 4400 && event.code < 4500 && event.code !== 4408))) {
           this._fail(new PanelError("UNAUTHENTICATED", REFUSALS.UNAUTHENTICATED));
         }
         this._dropped(generation);

@@ -355,8 +355,40 @@ describe("the RAG panel on an intranet page of another origin", () => {
     );
     await page.waitForFunction(() => document.querySelector("csp-rag-panel")?.getAttribute("data-live") === "up", null, { timeout: 10_000 });
     assert.equal(routes.length, 2, "one reconnection");
-    await page.waitForFunction((t) => ![...(document.querySelector("csp-rag-panel")?.shadowRoot?.querySelectorAll("table.red .title") || [])].some((e) => e.textContent === t), action.title);
-    assert.deepEqual((await shown(page)).counts, await apiCounts({ boardId: board }, "luke-baldock"));
+    // Caught up: the panel's amber count is the API's, with the change made while it was down.
+    const expected = await apiCounts({ boardId: board }, "luke-baldock");
+    await page.waitForFunction((amber) => {
+      const td = document.querySelector("csp-rag-panel")?.shadowRoot?.querySelector('tr[data-rag="AMBER"] td');
+      return Number(td?.textContent) === amber;
+    }, expected.amber, { timeout: 5000 });
+    assert.deepEqual((await shown(page)).counts, expected);
+    await assertClean([page], net);
+    await context.close();
+  });
+
+  test("a live connection refused at sign-in says so, and recovers when sign-in works again", async () => {
+    const { context, net } = await newContext();
+    /** @type {import("playwright-core").WebSocketRoute[]} */
+    const routes = [];
+    await context.routeWebSocket(`${server.base.replace(/^http/, "ws")}/graphql/ws`, (ws) => {
+      routes.push(ws);
+      // The second connection is refused as CSP Hub refuses an expired token in connection_init.
+      if (routes.length === 2) ws.onMessage(() => ws.close({ code: 1002, reason: "invalid or expired token" }));
+      else ws.connectToServer();
+    });
+    const board = boards[PUBLIC_BOARD];
+    const page = await openPanel(context, { board, subject: "luke-baldock" });
+    await page.waitForFunction(() => document.querySelector("csp-rag-panel")?.getAttribute("data-live") === "up");
+    await routes[0].close({ code: 1012, reason: "restarting" });
+    await page.waitForFunction(() => document.querySelector("csp-rag-panel")?.shadowRoot?.querySelector(".message")?.getAttribute("data-code") === "UNAUTHENTICATED", null, { timeout: 10_000 });
+    let panel = await shown(page);
+    assert.ok(panel.bodyHidden, "nothing is shown once the sign-in is refused");
+    assert.match(panel.message || "", /not signed in to CSP Hub, or your sign-in has expired/);
+    await page.waitForFunction(() => document.querySelector("csp-rag-panel")?.getAttribute("data-live") === "up", null, { timeout: 10_000 });
+    await page.waitForFunction(() => !(/** @type {HTMLElement} */ (document.querySelector("csp-rag-panel")?.shadowRoot?.querySelector(".body"))).hidden);
+    panel = await shown(page);
+    assert.equal(panel.message, "");
+    assert.deepEqual(panel.counts, await apiCounts({ boardId: board }, "luke-baldock"));
     await assertClean([page], net);
     await context.close();
   });
