@@ -37,6 +37,7 @@
   /** @typedef {import("./generated/graphql").RagPanelOrganisationChangesSubscription} RagPanelOrganisationChangesSubscription */
   /** @typedef {import("./generated/graphql").RagPanelCountsFragment} Counts */
   /** @typedef {import("./generated/graphql").RagPanelActionFragment} RedAction */
+  /** @typedef {import("./generated/graphql").RagPanelMarkingsFragment} Markings */
   /** @typedef {import("./generated/graphql").SecurityMarking} SecurityMarking */
   /** @typedef {import("./generated/graphql").Visibility} Visibility */
   /** @typedef {import("./generated/graphql").Rag} Rag */
@@ -69,6 +70,13 @@
       completed
       cancelled
       overdue
+    }
+
+    fragment RagPanelMarkings on ActionConnection {
+      totalCount
+      nodes {
+        classification
+      }
     }
 
     fragment RagPanelAction on Action {
@@ -120,6 +128,15 @@
           ...RagPanelAction
         }
       }
+      # The markings of what the counts are made of (see markingOf).
+      counted: actions(filter: { boardId: $id }, first: 100) {
+        ...RagPanelMarkings
+      }
+      viewer {
+        clearedBoards {
+          id
+        }
+      }
     }
   `;
   const BOARD_QUERY = BOARD_OPERATION + FRAGMENTS;
@@ -146,6 +163,15 @@
         totalCount
         nodes {
           ...RagPanelAction
+        }
+      }
+      # The markings of what the counts are made of (see markingOf).
+      counted: actions(filter: { leadOrganisationId: $id }, first: 100) {
+        ...RagPanelMarkings
+      }
+      viewer {
+        clearedBoards {
+          id
         }
       }
     }
@@ -323,6 +349,23 @@
   /** @param {SecurityMarking[]} markings */
   function highest(markings) {
     return markings.includes("OFFICIAL_SENSITIVE") ? "OFFICIAL_SENSITIVE" : "OFFICIAL";
+  }
+
+  /**
+   * The marking of what the panel shows: the highest of the owner's own marking and of every
+   * action its counts are made of. The API gives no marking for a summary, so the panel reads
+   * the counted actions' markings (one cheap page of 100); beyond 100, a viewer cleared for
+   * restricted items (of this board, or of any board for an organisation) may be counting some,
+   * so the panel is marked OFFICIAL-SENSITIVE rather than risk marking it too low.
+   * @param {SecurityMarking[]} own
+   * @param {Markings} counted
+   * @param {boolean} mayCountRestricted
+   * @returns {SecurityMarking}
+   */
+  function markingOf(own, counted, mayCountRestricted) {
+    const partial = counted.totalCount > counted.nodes.length;
+    if (partial && mayCountRestricted) return "OFFICIAL_SENSITIVE";
+    return highest([...own, ...counted.nodes.map((a) => a.classification)]);
   }
 
   /** @param {RedAction} action */
@@ -624,7 +667,11 @@
         kind: "board",
         name: owner.name,
         partnership: owner.partnership ? owner.partnership.name : null,
-        classification: highest([owner.classification, ...red.map((a) => a.classification)]),
+        classification: markingOf(
+          [owner.classification, ...red.map((a) => a.classification)],
+          data.counted,
+          data.viewer.clearedBoards.some((b) => b.id === owner.id)
+        ),
         visibility: owner.visibility,
         counts: data.ragSummary.counts,
         red,
@@ -644,7 +691,11 @@
         kind: "organisation",
         name: owner.name,
         partnership: null,
-        classification: highest(red.map((a) => a.classification)),
+        classification: markingOf(
+          red.map((a) => a.classification),
+          data.counted,
+          data.viewer.clearedBoards.length > 0
+        ),
         visibility: null,
         counts: data.ragSummary.counts,
         red,

@@ -417,6 +417,9 @@ describe("restricted actions and refusals", () => {
     assert.deepEqual((await shown(dawn)).counts, await apiCounts({ boardId: board }, "dawn-helps"));
     assert.deepEqual((await shown(chris)).counts, await apiCounts({ boardId: board }, "chris-wood"));
     assert.ok((await shown(chris)).counts.total > (await shown(dawn)).counts.total, "the demo MARAC has restricted actions");
+    // Restricted actions are counted for the cleared member: the whole panel is marked so.
+    assert.equal((await shown(chris)).marking, "OFFICIAL-SENSITIVE");
+    assert.equal((await shown(dawn)).marking, "OFFICIAL");
     await dawn.waitForFunction(() => document.querySelector("csp-rag-panel")?.getAttribute("data-live") === "up");
     await chris.waitForFunction(() => document.querySelector("csp-rag-panel")?.getAttribute("data-live") === "up");
 
@@ -471,6 +474,7 @@ describe("restricted actions and refusals", () => {
     assert.match(now.message || "", /Your access to CSP Hub changed/);
     assert.equal(now.messageRole, "alert");
     assert.deepEqual(now.counts, await apiCounts({ boardId: board }, "chris-wood"));
+    assert.equal(now.marking, "OFFICIAL", "nothing restricted is counted any more");
     await assertClean([chris], net);
     await context.close();
   });

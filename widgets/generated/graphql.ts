@@ -691,6 +691,8 @@ export type WriteMinuteInput = {
 
 export type RagPanelCountsFragment = { __typename?: 'RagCounts', total: number, red: number, amber: number, green: number, notRated: number, completed: number, cancelled: number, overdue: number };
 
+export type RagPanelMarkingsFragment = { __typename?: 'ActionConnection', totalCount: number, nodes: Array<{ __typename?: 'Action', classification: SecurityMarking }> };
+
 export type RagPanelActionFragment = { __typename?: 'Action', id: string, title: string, dueDate?: string | null, overdue: boolean, classification: SecurityMarking, leadPerson?: { __typename?: 'Person', name: string } | null, leadPost?: { __typename?: 'Post', title: string, vacant: boolean } | null, leadOrganisation?: { __typename?: 'Organisation', name: string, shortName?: string | null } | null };
 
 export type RagPanelBoardQueryVariables = Exact<{
@@ -719,7 +721,7 @@ export type RagPanelBoardQuery = { __typename?: 'QueryRoot', owner?:
     | { __typename: 'Resolution' }
     | { __typename: 'Strategy' }
     | { __typename: 'WrittenUpdateRequest' }
-   | null, ragSummary: { __typename?: 'RagSummary', counts: { __typename?: 'RagCounts', total: number, red: number, amber: number, green: number, notRated: number, completed: number, cancelled: number, overdue: number } }, red: { __typename?: 'ActionConnection', totalCount: number, nodes: Array<{ __typename?: 'Action', id: string, title: string, dueDate?: string | null, overdue: boolean, classification: SecurityMarking, leadPerson?: { __typename?: 'Person', name: string } | null, leadPost?: { __typename?: 'Post', title: string, vacant: boolean } | null, leadOrganisation?: { __typename?: 'Organisation', name: string, shortName?: string | null } | null }> } };
+   | null, ragSummary: { __typename?: 'RagSummary', counts: { __typename?: 'RagCounts', total: number, red: number, amber: number, green: number, notRated: number, completed: number, cancelled: number, overdue: number } }, red: { __typename?: 'ActionConnection', totalCount: number, nodes: Array<{ __typename?: 'Action', id: string, title: string, dueDate?: string | null, overdue: boolean, classification: SecurityMarking, leadPerson?: { __typename?: 'Person', name: string } | null, leadPost?: { __typename?: 'Post', title: string, vacant: boolean } | null, leadOrganisation?: { __typename?: 'Organisation', name: string, shortName?: string | null } | null }> }, counted: { __typename?: 'ActionConnection', totalCount: number, nodes: Array<{ __typename?: 'Action', classification: SecurityMarking }> }, viewer: { __typename?: 'Viewer', clearedBoards: Array<{ __typename?: 'Board', id: string }> } };
 
 export type RagPanelOrganisationQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -747,7 +749,7 @@ export type RagPanelOrganisationQuery = { __typename?: 'QueryRoot', owner?:
     | { __typename: 'Resolution' }
     | { __typename: 'Strategy' }
     | { __typename: 'WrittenUpdateRequest' }
-   | null, ragSummary: { __typename?: 'RagSummary', counts: { __typename?: 'RagCounts', total: number, red: number, amber: number, green: number, notRated: number, completed: number, cancelled: number, overdue: number } }, red: { __typename?: 'ActionConnection', totalCount: number, nodes: Array<{ __typename?: 'Action', id: string, title: string, dueDate?: string | null, overdue: boolean, classification: SecurityMarking, leadPerson?: { __typename?: 'Person', name: string } | null, leadPost?: { __typename?: 'Post', title: string, vacant: boolean } | null, leadOrganisation?: { __typename?: 'Organisation', name: string, shortName?: string | null } | null }> } };
+   | null, ragSummary: { __typename?: 'RagSummary', counts: { __typename?: 'RagCounts', total: number, red: number, amber: number, green: number, notRated: number, completed: number, cancelled: number, overdue: number } }, red: { __typename?: 'ActionConnection', totalCount: number, nodes: Array<{ __typename?: 'Action', id: string, title: string, dueDate?: string | null, overdue: boolean, classification: SecurityMarking, leadPerson?: { __typename?: 'Person', name: string } | null, leadPost?: { __typename?: 'Post', title: string, vacant: boolean } | null, leadOrganisation?: { __typename?: 'Organisation', name: string, shortName?: string | null } | null }> }, counted: { __typename?: 'ActionConnection', totalCount: number, nodes: Array<{ __typename?: 'Action', classification: SecurityMarking }> }, viewer: { __typename?: 'Viewer', clearedBoards: Array<{ __typename?: 'Board', id: string }> } };
 
 export type RagPanelBoardChangesSubscriptionVariables = Exact<{
   id: Scalars['ID']['input'];
