@@ -9,6 +9,7 @@ use crate::domain::actions::writes::ActionsMutation;
 use crate::domain::actions::{Action, ActionUpdate, ActionsQuery};
 use crate::domain::administration::{AdministrationQuery, ProvisioningToken};
 use crate::domain::boards::{Board, BoardMembership, BoardsQuery};
+use crate::domain::calendars::{CalendarFeed, CalendarsQuery};
 use crate::domain::clearances::{Clearance, ClearancesMutation, ClearancesQuery};
 use crate::domain::indicators::{Indicator, IndicatorReading, IndicatorsMutation, IndicatorsQuery};
 use crate::domain::meetings::writes::MeetingsMutation;
@@ -112,6 +113,7 @@ pub struct QueryRoot(
     ReviewsQuery,
     crate::domain::audit_log::AuditQuery,
     AdministrationQuery,
+    CalendarsQuery,
 );
 
 /// The mutation root: only merges the areas.
@@ -127,6 +129,7 @@ pub struct MutationRoot(
     crate::domain::reviews::ReviewsMutation,
     crate::domain::administration::AdministrationMutation,
     crate::domain::strategies::StrategiesMutation,
+    crate::domain::calendars::CalendarsMutation,
 );
 
 /// The subscription root.

@@ -165,6 +165,14 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                 .fallback(crate::http::graphql_other),
         )
         .route("/graphql/ws", get(crate::http::graphql_ws))
+        .route(
+            "/calendar/boards/{file}",
+            get(crate::http::calendar::board_feed),
+        )
+        .route(
+            "/calendar/feeds/{file}",
+            get(crate::http::calendar::personal_feed),
+        )
         .route("/export/actions.csv", get(crate::http::export::actions_csv))
         .route(
             "/export/actions.xlsx",

@@ -13,6 +13,7 @@ pub mod attendance;
 pub mod audit_log;
 pub mod board;
 pub mod board_membership;
+pub mod calendar_feed;
 pub mod clearance;
 pub mod declaration_of_interest;
 pub mod domestic_homicide_review;

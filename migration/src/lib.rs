@@ -44,6 +44,7 @@ mod m20261205_000033_create_post;
 mod m20261205_000034_create_indicator_target;
 mod m20261205_000035_add_versions;
 mod m20261206_000036_create_provisioning_token;
+mod m20261206_000037_create_calendar_feed;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000034_create_indicator_target::Migration),
             Box::new(m20261205_000035_add_versions::Migration),
             Box::new(m20261206_000036_create_provisioning_token::Migration),
+            Box::new(m20261206_000037_create_calendar_feed::Migration),
         ]
     }
 }

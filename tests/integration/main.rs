@@ -8,6 +8,7 @@ mod access_summary;
 mod administration;
 mod auth;
 mod board_writes;
+mod calendars;
 mod clearances;
 mod demo;
 mod errors;

@@ -129,6 +129,8 @@ enum Needs {
     Strategy,
     /// A provisioning token of the world's police force, issued by ADMIN.
     ProvisioningToken,
+    /// A calendar feed of MEMBER's.
+    CalendarFeed,
 }
 
 /// Global IDs of what a row made: its target, and a meeting's item.
@@ -303,6 +305,28 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
             .await
             .unwrap();
             target(gid(Kind::Strategy, strategy.id))
+        }
+        Needs::CalendarFeed => {
+            let now = Utc::now();
+            let member = entity::person::Entity::find()
+                .filter(entity::person::Column::Subject.eq(MEMBER))
+                .one(app.db())
+                .await
+                .unwrap()
+                .unwrap();
+            let feed = entity::calendar_feed::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                person_id: Set(member.id),
+                label: Set(format!("Matrix feed {}", next())),
+                secret_digest: Set(format!("{:064}", next())),
+                revoked_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(app.db())
+            .await
+            .unwrap();
+            target(gid(Kind::CalendarFeed, feed.id))
         }
         Needs::ProvisioningToken => {
             let now = Utc::now();
@@ -773,6 +797,25 @@ fn rows() -> Vec<Row> {
             forbidden: None,
             hidden: Some(CHAIR),
         },
+        // Anyone signed in makes feeds for themselves; nobody else knows they exist.
+        Row {
+            mutation: "createCalendarFeed",
+            query: r#"mutation { createCalendarFeed(label: "Matrix") { path } }"#,
+            needs: Needs::Nothing,
+            vars: |_, _| json!({}),
+            allowed: MEMBER,
+            forbidden: None,
+            hidden: None,
+        },
+        Row {
+            mutation: "revokeCalendarFeed",
+            query: "mutation($f: ID!) { revokeCalendarFeed(feedId: $f) { revokedAt } }",
+            needs: Needs::CalendarFeed,
+            vars: |_, m| json!({ "f": m.target }),
+            allowed: MEMBER,
+            forbidden: None,
+            hidden: Some(OUTSIDER),
+        },
         Row {
             mutation: "createStrategy",
             query: r#"mutation($p: ID!) { createStrategy(input: { partnershipId: $p, title: "Matrix strategy", periodStart: "2025-04-01", periodEnd: "2028-03-31" }) { id } }"#,
@@ -880,6 +923,8 @@ fn every_mutation_in_the_schema_has_a_row() {
         "vacatePost",
         "issueProvisioningToken",
         "revokeProvisioningToken",
+        "createCalendarFeed",
+        "revokeCalendarFeed",
         "createStrategy",
         "createPriority",
         "updatePriority",

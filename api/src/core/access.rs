@@ -458,6 +458,11 @@ scoped!(strategy, |_viewer| strategy::Entity::find());
 scoped!(priority, |_viewer| priority::Entity::find());
 scoped!(post, |_viewer| post::Entity::find());
 scoped!(post_holder, |_viewer| post_holder::Entity::find());
+// Calendar feeds: only their owner knows they exist.
+scoped!(calendar_feed, |viewer| calendar_feed::Entity::find()
+    .filter(
+        calendar_feed::Column::PersonId.is_in(viewer.person_id())
+    ));
 // Provisioning tokens: only their partnership's administrators know they exist.
 scoped!(provisioning_token, |viewer| {
     provisioning_token::Entity::find().filter(

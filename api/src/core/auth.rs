@@ -404,6 +404,12 @@ impl Viewer {
         let Some(id) = self.person_id() else {
             return Ok(Viewer::anonymous());
         };
+        Self::of_person(db, id).await
+    }
+
+    /// The viewer for person `id`, as their own sign-in would make it (a calendar feed reads as
+    /// its owner); UNAUTHENTICATED when they are inactive or removed.
+    pub async fn of_person(db: &DatabaseConnection, id: uuid::Uuid) -> Result<Viewer, ApiError> {
         let person = person::Entity::find_by_id(id)
             .filter(person::Column::Active.eq(true))
             .filter(person::Column::RemovedAt.is_null())

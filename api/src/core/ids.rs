@@ -36,6 +36,7 @@ macro_rules! node_types {
             Clearance: clearance => Clearance,
             Post: post => Post,
             ProvisioningToken: provisioning_token => ProvisioningToken,
+            CalendarFeed: calendar_feed => CalendarFeed,
         }
     };
 }

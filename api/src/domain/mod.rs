@@ -6,6 +6,7 @@ pub mod actions;
 pub mod administration;
 pub mod audit_log;
 pub mod boards;
+pub mod calendars;
 pub mod clearances;
 pub mod imports;
 pub mod indicators;

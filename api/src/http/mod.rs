@@ -11,8 +11,8 @@
 //!   `RateLimit-Remaining`) once a query has been costed.
 //! - Restricted reads are audited before the response leaves; if that fails it is withheld.
 
-mod caller;
 pub mod calendar;
+mod caller;
 pub mod export;
 pub mod frontend;
 pub mod import;
