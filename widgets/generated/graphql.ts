@@ -707,6 +707,7 @@ export type RagPanelBoardQuery = { __typename?: 'QueryRoot', owner?:
     | { __typename: 'AgendaItem' }
     | { __typename: 'Board', id: string, name: string, classification: SecurityMarking, visibility: Visibility, partnership?: { __typename?: 'Partnership', name: string } | null }
     | { __typename: 'BoardMembership' }
+    | { __typename: 'CalendarFeed' }
     | { __typename: 'Clearance' }
     | { __typename: 'DomesticHomicideReview' }
     | { __typename: 'Indicator' }
@@ -735,6 +736,7 @@ export type RagPanelOrganisationQuery = { __typename?: 'QueryRoot', owner?:
     | { __typename: 'AgendaItem' }
     | { __typename: 'Board' }
     | { __typename: 'BoardMembership' }
+    | { __typename: 'CalendarFeed' }
     | { __typename: 'Clearance' }
     | { __typename: 'DomesticHomicideReview' }
     | { __typename: 'Indicator' }
