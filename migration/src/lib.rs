@@ -45,6 +45,8 @@ mod m20261205_000034_create_indicator_target;
 mod m20261205_000035_add_versions;
 mod m20261206_000036_create_provisioning_token;
 mod m20261206_000037_create_calendar_feed;
+mod m20261206_000038_create_search_index;
+mod m20261206_000039_create_reminder;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -90,6 +92,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000035_add_versions::Migration),
             Box::new(m20261206_000036_create_provisioning_token::Migration),
             Box::new(m20261206_000037_create_calendar_feed::Migration),
+            Box::new(m20261206_000038_create_search_index::Migration),
+            Box::new(m20261206_000039_create_reminder::Migration),
         ]
     }
 }
