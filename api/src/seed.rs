@@ -545,7 +545,13 @@ async fn load_one<C: ConnectionTrait>(
             board_id: Set(board_id),
             starts_at: Set(m.starts_at),
             venue: Set(m.venue),
-            status: Set(m.status),
+            // The papers of a meeting that has taken place show it was held, whether or not its
+            // minutes were approved: a past meeting the papers call "scheduled" was only so
+            // when they were printed.
+            status: Set(match m.status {
+                MeetingStatus::Scheduled if m.starts_at < Utc::now() => MeetingStatus::Held,
+                status => status,
+            }),
             minutes_status: Set(m.minutes_status.unwrap_or(MinutesStatus::Draft)),
             visibility: Set(m.visibility),
             cancelled_reason: Set(None),

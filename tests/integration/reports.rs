@@ -125,10 +125,52 @@ async fn attendance_rate_per_organisation() {
         )
         .await;
     let rates = &reply.data()["node"]["attendanceRates"];
+    // One of the force's people came, another sent apologies: the force was represented.
     assert_eq!(rates[0]["organisation"]["name"], "Test Police");
+    assert_eq!(rates[0]["meetings"], 1);
     assert_eq!(rates[0]["attended"], 1);
-    assert_eq!(rates[0]["apologies"], 1);
-    assert_eq!(rates[0]["rate"], 0.5);
+    assert_eq!(rates[0]["apologies"], 0);
+    assert_eq!(rates[0]["rate"], 1.0);
+
+    // At a second meeting the force's member sends apologies and a substitute from another
+    // organisation holds their seat: the force counts as present there too; the substitute's own
+    // organisation is not counted for it.
+    let second = Builder { db: app.db() }
+        .meeting(w.partnership, w.strategic_board, 20, Visibility::Public)
+        .await;
+    let outsider = people
+        .iter()
+        .find(|p| p.subject.as_deref() == Some(OUTSIDER))
+        .unwrap();
+    for (who, status, for_whom) in [
+        (lead.id, AttendanceStatus::Apologies, None),
+        (outsider.id, AttendanceStatus::Substitute, Some(lead.id)),
+    ] {
+        attendance::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            meeting_id: Set(second),
+            person_id: Set(who),
+            status: Set(status),
+            substitute_for_id: Set(for_whom),
+            created_at: Set(chrono::Utc::now()),
+            updated_at: Set(chrono::Utc::now()),
+        }
+        .insert(app.db())
+        .await
+        .unwrap();
+    }
+    let reply = app
+        .gql(
+            None,
+            q,
+            json!({ "id": gid(Kind::Board, w.strategic_board) }),
+        )
+        .await;
+    let rates = reply.data()["node"]["attendanceRates"].as_array().unwrap();
+    assert_eq!(rates.len(), 1, "{rates:?}");
+    assert_eq!(rates[0]["meetings"], 2);
+    assert_eq!(rates[0]["attended"], 2);
+    assert_eq!(rates[0]["rate"], 1.0);
 }
 
 #[tokio::test]

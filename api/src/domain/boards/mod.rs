@@ -68,11 +68,14 @@ pub struct AttendanceRate {
     pub organisation: Organisation,
     /// Held meetings in the period at which the organisation was expected.
     pub meetings: i32,
-    /// Attendances (present, or a substitute for a member).
+    /// Meetings at which it was represented: one of its people, or a substitute for one of its
+    /// members, attended.
     pub attended: i32,
+    /// Meetings for which it sent apologies and nobody came.
     pub apologies: i32,
+    /// Meetings it missed without apologies.
     pub absent: i32,
-    /// attended / (attended + apologies + absent), 0–1; null when nobody was expected.
+    /// attended / meetings, 0–1; null when it was expected at none.
     pub rate: Option<f64>,
 }
 

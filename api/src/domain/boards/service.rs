@@ -92,13 +92,18 @@ pub fn boards(rc: &RequestContext, filter: &BoardFilter) -> ApiResult<Select<boa
     Ok(select)
 }
 
-/// Attendance of one organisation's people at a board's held meetings over a period.
+/// How an organisation was represented at a board's held meetings over a period, counted in
+/// meetings (as partnerships report it): present when any of its people, or a substitute for one
+/// of its members, attended; else apologies when any sent them; else absent.
 pub struct AttendanceTally {
     pub organisation: organisation::Model,
     /// Held meetings in the period at which the organisation was expected.
     pub meetings: i32,
+    /// Meetings at which it was represented.
     pub attended: i32,
+    /// Meetings for which it sent apologies and nobody came.
     pub apologies: i32,
+    /// Meetings it missed without apologies.
     pub absent: i32,
     /// attended / (attended + apologies + absent); `None` when nobody was expected.
     pub rate: Option<f64>,
@@ -139,35 +144,64 @@ pub async fn attendance_rates(
         .filter(attendance::Column::MeetingId.is_in(meetings))
         .all(&rc.db)
         .await?;
+    // A substitute represents the organisation of the member whose seat they hold.
     let people: BTreeMap<Uuid, Uuid> = access::visible::<person::Entity>(&rc.viewer)
-        .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
+        .filter(
+            person::Column::Id.is_in(
+                rows.iter()
+                    .flat_map(|r| [Some(r.person_id), r.substitute_for_id])
+                    .flatten(),
+            ),
+        )
         .all(&rc.db)
         .await?
         .into_iter()
         .map(|p| (p.id, p.organisation_id))
         .collect();
 
+    /// How an organisation stood at one meeting: present beats apologies beats absent, so an
+    /// organisation whose member sent apologies but whose substitute came was present.
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    enum Stood {
+        Absent,
+        Apologies,
+        Present,
+    }
+    let mut stood: BTreeMap<(Uuid, Uuid), Stood> = BTreeMap::new();
+    for row in rows {
+        let represents = match row.status {
+            AttendanceStatus::Substitute => row.substitute_for_id.unwrap_or(row.person_id),
+            _ => row.person_id,
+        };
+        let Some(org) = people.get(&represents) else {
+            continue;
+        };
+        let now = match row.status {
+            AttendanceStatus::Present | AttendanceStatus::Substitute => Stood::Present,
+            AttendanceStatus::Apologies => Stood::Apologies,
+            AttendanceStatus::Absent => Stood::Absent,
+            // "Also present" guests are not members and do not count towards a rate.
+            AttendanceStatus::AlsoPresent => continue,
+        };
+        let entry = stood.entry((*org, row.meeting_id)).or_insert(now);
+        *entry = (*entry).max(now);
+    }
     #[derive(Default)]
     struct Tally {
-        meetings: std::collections::BTreeSet<Uuid>,
+        meetings: i32,
         attended: i32,
         apologies: i32,
         absent: i32,
     }
     let mut tallies: BTreeMap<Uuid, Tally> = BTreeMap::new();
-    for row in rows {
-        let Some(org) = people.get(&row.person_id) else {
-            continue;
-        };
-        let t = tallies.entry(*org).or_default();
-        match row.status {
-            AttendanceStatus::Present | AttendanceStatus::Substitute => t.attended += 1,
-            AttendanceStatus::Apologies => t.apologies += 1,
-            AttendanceStatus::Absent => t.absent += 1,
-            // "Also present" guests are not members and do not count towards a rate.
-            AttendanceStatus::AlsoPresent => continue,
+    for ((org, _meeting), how) in stood {
+        let t = tallies.entry(org).or_default();
+        t.meetings += 1;
+        match how {
+            Stood::Present => t.attended += 1,
+            Stood::Apologies => t.apologies += 1,
+            Stood::Absent => t.absent += 1,
         }
-        t.meetings.insert(row.meeting_id);
     }
     let orgs: BTreeMap<Uuid, organisation::Model> =
         access::visible::<organisation::Entity>(&rc.viewer)
@@ -183,7 +217,7 @@ pub async fn attendance_rates(
             let expected = t.attended + t.apologies + t.absent;
             Some(AttendanceTally {
                 organisation: orgs.get(&org)?.clone(),
-                meetings: t.meetings.len() as i32,
+                meetings: t.meetings,
                 attended: t.attended,
                 apologies: t.apologies,
                 absent: t.absent,

@@ -74,6 +74,30 @@ pub(super) async fn managed_meeting(
 }
 
 /// Refuses a change to a meeting whose minutes are approved.
+/// A scheduled meeting whose start has passed becomes HELD when its attendance or minutes are
+/// recorded: that is how a council knows it took place (approving the minutes comes weeks
+/// later). The version moves on, as with any change to the meeting.
+pub(super) async fn mark_held(
+    txn: &sea_orm::DatabaseTransaction,
+    meeting: &meeting::Model,
+) -> ApiResult<()> {
+    if meeting.status != MeetingStatus::Scheduled || meeting.starts_at > Utc::now() {
+        return Ok(());
+    }
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::Status, Expr::value(MeetingStatus::Held))
+        .col_expr(
+            meeting::Column::Version,
+            Expr::col(meeting::Column::Version).add(1),
+        )
+        .col_expr(meeting::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(meeting::Column::Id.eq(meeting.id))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 pub(super) fn editable(meeting: &meeting::Model) -> ApiResult<()> {
     if meeting.minutes_status == MinutesStatus::Approved {
         return Err(ApiError::bad_input(
@@ -357,6 +381,7 @@ pub async fn record_attendance(
     }
     .insert(&txn)
     .await?;
+    mark_held(&txn, &meeting).await?;
     audit::allowed(
         &txn,
         rc,
@@ -418,6 +443,7 @@ pub async fn write_minute(
     }
     .update(&txn)
     .await?;
+    mark_held(&txn, &meeting).await?;
     audit::allowed(
         &txn,
         rc,
