@@ -29,7 +29,6 @@ mod performance;
 mod permissions;
 mod policy;
 mod posts;
-mod reminders;
 mod reports;
 mod resilience;
 mod restricted_reads;
