@@ -53,6 +53,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub jwt: JwtConfig,
+
+    #[command(flatten)]
+    pub reminders: Reminders,
 }
 
 /// Log line format.
@@ -130,6 +133,62 @@ impl Default for Limits {
             rate_per_minute: 60_000,
             anonymous_rate_per_minute: 15_000,
         }
+    }
+}
+
+/// Reminder emails to the people who owe a written update, a DHR recommendation or a DHR
+/// milestone (`domain::reminders`). Off unless an SMTP server is configured.
+#[derive(clap::Args, Clone)]
+pub struct Reminders {
+    /// SMTP server for reminder emails: `smtp://127.0.0.1:2525` (no TLS: only to this machine),
+    /// `smtps://relay.example:465` (TLS) or `smtp://relay.example:587?tls=required` (STARTTLS);
+    /// `smtps://user:password@…` when the relay wants a login. Unset: no reminder is sent and the
+    /// reminder worker does not start.
+    #[arg(long = "smtp-url", env = "CSP_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From of reminder emails, e.g. `CSP Hub <csp-hub@bromley.gov.uk>`. Required with
+    /// `--smtp-url`.
+    #[arg(long = "smtp-from", env = "CSP_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+
+    /// Where people open records: a reminder links to `<public URL>/items/<global ID>`.
+    #[arg(
+        long = "public-url",
+        env = "CSP_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+
+    /// Seconds between two reminder passes (the first runs at start).
+    #[arg(
+        long = "reminder-interval-seconds",
+        env = "CSP_REMINDER_INTERVAL_SECONDS",
+        default_value_t = 3600
+    )]
+    pub interval_seconds: u64,
+}
+
+impl Default for Reminders {
+    fn default() -> Self {
+        Reminders {
+            smtp_url: None,
+            smtp_from: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            interval_seconds: 3600,
+        }
+    }
+}
+
+/// The SMTP URL may carry a password: never printed.
+impl std::fmt::Debug for Reminders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reminders")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "…"))
+            .field("smtp_from", &self.smtp_from)
+            .field("public_url", &self.public_url)
+            .field("interval_seconds", &self.interval_seconds)
+            .finish()
     }
 }
 
@@ -226,6 +285,7 @@ impl Config {
                 providers: Vec::new(),
                 jwks_min_refresh_seconds: 60,
             },
+            reminders: Reminders::default(),
         }
     }
 }

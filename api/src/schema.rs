@@ -114,6 +114,7 @@ pub struct QueryRoot(
     crate::domain::audit_log::AuditQuery,
     AdministrationQuery,
     CalendarsQuery,
+    crate::domain::reminders::RemindersQuery,
 );
 
 /// The mutation root: only merges the areas.

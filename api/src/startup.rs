@@ -56,6 +56,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         tracing::info!(summarised, "summarised the access of actions");
     }
     crate::http::metrics::install();
+    // Reminder emails: only with an SMTP server configured; bad settings stop the start.
+    crate::domain::reminders::start(db.clone(), &config.reminders)?;
     let events = crate::core::events::EventBus::start(&db, &config.database_url);
     let rates = Arc::new(crate::core::limits::RateLimits::new(&config.limits));
     let tidy = rates.clone();

@@ -31,6 +31,7 @@ pub mod post;
 pub mod post_holder;
 pub mod priority;
 pub mod provisioning_token;
+pub mod reminder;
 pub mod resolution;
 pub mod strategy;
 pub mod written_update_request;

@@ -29,6 +29,7 @@ mod performance;
 mod permissions;
 mod policy;
 mod posts;
+mod reminders;
 mod reports;
 mod resilience;
 mod restricted_reads;

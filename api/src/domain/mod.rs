@@ -12,6 +12,7 @@ pub mod imports;
 pub mod indicators;
 pub mod meetings;
 pub mod partners;
+pub mod reminders;
 pub mod reviews;
 pub mod strategies;
 pub mod types;

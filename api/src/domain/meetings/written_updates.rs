@@ -9,7 +9,6 @@
 use super::service;
 use super::service::written_updates::RequestWrittenUpdatesInput;
 use super::Meeting;
-use crate::core::access;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
 use crate::core::ids::{self, Kind};
@@ -18,31 +17,13 @@ use crate::domain::actions::{action_sort, Action, ActionOrder};
 use crate::domain::partners::Person;
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::ActionStatus;
-use entity::{action, action_update, board, meeting, person, written_update_request};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
+use entity::{board, meeting, person, written_update_request};
 use uuid::Uuid;
+
+pub use super::service::written_updates::outstanding_select;
 
 /// A board's request for written updates on its open actions before a meeting.
 pub struct WrittenUpdateRequest(pub written_update_request::Model);
-
-/// The visible open actions of the request's board, created before the request, with no update
-/// recorded since it was made: the updates still owed.
-pub fn outstanding_select(
-    viewer: &crate::core::auth::Viewer,
-    request: &written_update_request::Model,
-) -> Select<action::Entity> {
-    let answered = action_update::Entity::find()
-        .select_only()
-        .column(action_update::Column::ActionId)
-        .filter(action_update::Column::CreatedAt.gte(request.created_at))
-        .into_query();
-    access::visible::<action::Entity>(viewer)
-        .filter(action::Column::BoardId.eq(request.board_id))
-        .filter(action::Column::Status.eq(ActionStatus::Open))
-        .filter(action::Column::CreatedAt.lt(request.created_at))
-        .filter(action::Column::Id.not_in_subquery(answered))
-}
 
 #[Object]
 impl WrittenUpdateRequest {

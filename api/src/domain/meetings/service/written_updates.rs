@@ -1,6 +1,6 @@
 //! Asking for written updates before a meeting: the request is recorded once, against the board's
 //! next scheduled meeting; who still owes an update is derived from the action history when it is
-//! read (`outstanding_select` beside the GraphQL type), so it is always current.
+//! read ([`outstanding_select`], also used by the reminders), so it is always current.
 
 use crate::core::access;
 use crate::core::audit;
@@ -12,9 +12,12 @@ use crate::core::ids::{self, Kind};
 use crate::core::policy::{self, BoardPermission};
 use async_graphql::{InputObject, ID};
 use chrono::{Duration, Utc};
-use entity::enums::MeetingStatus;
-use entity::{board, meeting, written_update_request};
-use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QueryOrder, Set};
+use entity::enums::{ActionStatus, MeetingStatus};
+use entity::{action, action_update, board, meeting, written_update_request};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select, Set,
+};
 use uuid::Uuid;
 
 /// Longest notice a board may ask for.
@@ -27,6 +30,24 @@ pub struct RequestWrittenUpdatesInput {
     /// How many days before the meeting updates are due.
     #[graphql(default = 7)]
     pub days_before: i32,
+}
+
+/// The visible open actions of the request's board, created before the request, with no update
+/// recorded since it was made: the updates still owed.
+pub fn outstanding_select(
+    viewer: &crate::core::auth::Viewer,
+    request: &written_update_request::Model,
+) -> Select<action::Entity> {
+    let answered = action_update::Entity::find()
+        .select_only()
+        .column(action_update::Column::ActionId)
+        .filter(action_update::Column::CreatedAt.gte(request.created_at))
+        .into_query();
+    access::visible::<action::Entity>(viewer)
+        .filter(action::Column::BoardId.eq(request.board_id))
+        .filter(action::Column::Status.eq(ActionStatus::Open))
+        .filter(action::Column::CreatedAt.lt(request.created_at))
+        .filter(action::Column::Id.not_in_subquery(answered))
 }
 
 /// The latest request made for a meeting, if any and if the caller may see the meeting.
