@@ -115,6 +115,7 @@ pub struct QueryRoot(
     AdministrationQuery,
     CalendarsQuery,
     crate::domain::reminders::RemindersQuery,
+    crate::domain::search::SearchQuery,
 );
 
 /// The mutation root: only merges the areas.

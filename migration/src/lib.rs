@@ -97,3 +97,7 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
+
+/// The full-text search expression of migration 038, so the API's queries repeat the indexed
+/// expression exactly (PostgreSQL uses the index only for the same expression).
+pub use m20261206_000038_create_search_index::postgres_document as search_document;

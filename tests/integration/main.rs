@@ -36,6 +36,7 @@ mod restricted_reads;
 mod review_writes;
 mod schema;
 mod scim;
+mod search;
 mod strategies;
 mod tokens;
 mod versions;

@@ -14,5 +14,6 @@ pub mod meetings;
 pub mod partners;
 pub mod reminders;
 pub mod reviews;
+pub mod search;
 pub mod strategies;
 pub mod types;
