@@ -433,6 +433,18 @@ export type OrganisationKind =
   | 'PROBATION'
   | 'VOLUNTARY';
 
+/** Which clock an overdue item runs on. */
+export type OverdueKind =
+  /**
+   * A DHR's next milestone: the decision to hold it (one month after notification) or the
+   * overview report (six months after that decision).
+   */
+  | 'DHR_MILESTONE'
+  /** A DHR recommendation, due six months after the review was published. */
+  | 'DHR_RECOMMENDATION'
+  /** A written update the board asked for before its next meeting. */
+  | 'WRITTEN_UPDATE';
+
 /** Which direction of an indicator is good news; MONITOR_ONLY indicators get no RAG. */
 export type Polarity =
   | 'HIGHER_IS_BETTER'
@@ -528,6 +540,13 @@ export type ScheduleMeetingInput = {
   /** Defaults to the board's own visibility (Part One meetings of a public board are public). */
   visibility?: InputMaybe<Visibility>;
 };
+
+/** The kinds of record a search finds. */
+export type SearchHitKind =
+  | 'ACTION_UPDATE'
+  /** An agenda item: its title and minute. */
+  | 'AGENDA_ITEM'
+  | 'RESOLUTION';
 
 /** UK Government Security Classification marking, for front-ends to label what they show. */
 export type SecurityMarking =
