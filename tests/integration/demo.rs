@@ -105,3 +105,41 @@ async fn demo_administrators_read_their_own_partnerships_audit_log_only() {
         .unwrap();
     assert_eq!(refused.len(), 1, "{refused:?}");
 }
+
+/// The performance figures the papers published are public: anyone reads them as printed.
+#[tokio::test]
+async fn published_performance_figures_read_as_the_papers_printed_them() {
+    let app = TestApp::with_demo().await;
+    let reply = app
+        .gql(
+            None,
+            "{ indicators(first: 50) { totalCount nodes { name classification readings(first: 3) { nodes { period value } } } } }",
+            json!({}),
+        )
+        .await;
+    let data = &reply.data()["indicators"];
+    // Bromley's MARAC and strategy figures, and Barking and Dagenham's 24-indicator report.
+    assert_eq!(data["totalCount"], 32, "{data}");
+    let nodes = data["nodes"].as_array().unwrap();
+    let find = |name: &str| {
+        nodes
+            .iter()
+            .find(|n| n["name"].as_str().unwrap().starts_with(name))
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    // Barking and Dagenham CSP, 12 September 2017, performance report.
+    let violence = find("Violence With Injury");
+    assert_eq!(violence["classification"], "OFFICIAL");
+    assert_eq!(
+        violence["readings"]["nodes"][0]["period"],
+        "2017/18 YTD to July"
+    );
+    assert_eq!(violence["readings"]["nodes"][0]["value"], 715.0);
+    // Bromley: the SafeLives self-assessment of 9 June 2015 (118 of a projected 520).
+    let marac = find("MARAC cases discussed");
+    assert!(marac["readings"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["period"] == "2014 (January-December)" && r["value"] == 118.0));
+}
