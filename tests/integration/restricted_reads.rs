@@ -251,3 +251,36 @@ async fn public_and_partnership_children_are_not_restricted_reads() {
     assert_eq!(body["data"]["node"]["narrative"], "On track");
     assert!(f.reads_of("action_update", update).await.is_empty());
 }
+
+/// An action marked public by mistake under a restricted minute, or a public action of a DHR, is
+/// restricted by its ancestors: a cleared reader sees it labelled OFFICIAL-SENSITIVE (as the
+/// exports and reports label it), never OFFICIAL.
+#[tokio::test]
+async fn an_action_restricted_by_its_ancestors_is_labelled_official_sensitive() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let q = "query($a: ID!) { node(id: $a) { ... on Action { visibility classification } } }";
+    for action in [w.stub_item_action, w.review_action, w.restricted_action] {
+        let reply = app
+            .gql(
+                Some(CLEARED),
+                q,
+                serde_json::json!({ "a": gid(Kind::Action, action) }),
+            )
+            .await;
+        assert_eq!(
+            reply.data()["node"]["classification"],
+            "OFFICIAL_SENSITIVE",
+            "{}",
+            reply.body
+        );
+    }
+    let public = app
+        .gql(
+            None,
+            q,
+            serde_json::json!({ "a": gid(Kind::Action, w.public_action) }),
+        )
+        .await;
+    assert_eq!(public.data()["node"]["classification"], "OFFICIAL");
+}

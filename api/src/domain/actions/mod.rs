@@ -461,8 +461,16 @@ impl Action {
     async fn visibility(&self) -> Visibility {
         self.0.visibility.into()
     }
-    async fn classification(&self) -> SecurityMarking {
-        self.0.visibility.into()
+    /// Its Government Security Classifications marking: OFFICIAL-SENSITIVE when it or anything
+    /// above it (its board, source minute or review) is restricted, as exports and printed
+    /// reports label it; `visibility` is its own marking only.
+    async fn classification(&self, ctx: &Context<'_>) -> ApiResult<SecurityMarking> {
+        let rc = ctx.req()?;
+        Ok(if restricted(rc, &self.0).await? {
+            SecurityMarking::OfficialSensitive
+        } else {
+            SecurityMarking::Official
+        })
     }
     /// Why the action was cancelled.
     async fn status_reason(&self) -> Option<&str> {
@@ -684,3 +692,33 @@ pub mod live;
 pub mod report;
 pub mod service;
 pub mod writes;
+
+/// Whether `action` is restricted content (by its own marking or an ancestor's). Someone with
+/// no clearance sees no restricted action at all, so for them it never is. For the cleared, the
+/// action's access summary answers without a query when it holds and names a board to be
+/// cleared on, or when nothing but boards and minutes stands above the action; a review's
+/// action, or an unsummarised one, asks the access layer's classification (the audit log's).
+async fn restricted(
+    rc: &crate::core::context::RequestContext,
+    action: &action::Model,
+) -> ApiResult<bool> {
+    if action.visibility == entity::enums::Visibility::Restricted {
+        return Ok(true);
+    }
+    if rc.viewer.cleared_boards.is_empty() {
+        return Ok(false);
+    }
+    if action.access_state == crate::core::access_summary::SUMMARISED {
+        if action.access_board_id.is_some() {
+            return Ok(true);
+        }
+        if action.review_id.is_none() {
+            return Ok(false);
+        }
+    }
+    let classified =
+        access::Candidates::of::<action::Entity>(&rc.viewer, std::slice::from_ref(action))
+            .classify(&rc.db)
+            .await?;
+    Ok(!classified.is_empty())
+}
