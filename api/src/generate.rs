@@ -454,6 +454,7 @@ impl<'a> Generator<'a> {
                         ordinal: Set(1),
                         text: Set("Partners to report back to the next meeting.".into()),
                         owners_initials: Set(Some("GP".into())),
+                        kind: Set(entity::enums::ResolutionKind::Resolved),
                         created_at: Set(now),
                         updated_at: Set(now),
                     });
@@ -582,6 +583,7 @@ impl<'a> Generator<'a> {
                         percent_complete: Set(Some((u as i32 + 1) * 15)),
                         narrative: Set("Work is progressing with partners.".into()),
                         created_at: Set(now),
+                        ..Default::default()
                     });
                 }
             }

@@ -47,6 +47,32 @@ struct DataSet {
     /// People who administer the partnership (boards, seats, clearances, audit log).
     #[serde(default)]
     administrators: Vec<AdministratorRec>,
+    #[serde(default)]
+    posts: Vec<PostRec>,
+}
+
+/// Where a record came from. Every record names the paper (and minute, page or table) it was read
+/// from; `invented` says that some of its values are not in any paper, and the note says which.
+/// Loaded into `provenance` so the API can tell facts from invention.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Origin {
+    source: Option<String>,
+    #[serde(default)]
+    invented: bool,
+    invented_note: Option<String>,
+}
+
+/// A post named by the papers as a lead ("Head of Safer Communities"), with the people known to
+/// have held it; an action led by a post names nobody the paper does not.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PostRec {
+    key: String,
+    organisation: String,
+    title: String,
+    #[serde(default)]
+    holders: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +103,8 @@ struct OrganisationRec {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PersonRec {
+    #[serde(flatten)]
+    origin: Origin,
     key: String,
     organisation: String,
     name: String,
@@ -89,6 +117,8 @@ struct PersonRec {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct BoardRec {
+    #[serde(flatten)]
+    origin: Origin,
     key: String,
     name: String,
     kind: BoardKind,
@@ -101,6 +131,8 @@ struct BoardRec {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MembershipRec {
+    #[serde(flatten)]
+    origin: Origin,
     board: String,
     person: String,
     role: MembershipRole,
@@ -113,6 +145,8 @@ struct MembershipRec {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MeetingRec {
+    #[serde(flatten)]
+    origin: Origin,
     board: String,
     starts_at: DateTime<Utc>,
     venue: Option<String>,
@@ -167,11 +201,20 @@ struct ResolutionRec {
     key: String,
     text: String,
     owners_initials: Option<String>,
+    /// `noted` for a matter the board noted for follow-up without a resolution.
+    #[serde(default = "resolved")]
+    kind: ResolutionKind,
+}
+
+fn resolved() -> ResolutionKind {
+    ResolutionKind::Resolved
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StrategyRec {
+    #[serde(flatten)]
+    origin: Origin,
     key: String,
     title: String,
     period_start: NaiveDate,
@@ -194,6 +237,9 @@ struct PriorityRec {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ActionRec {
+    #[serde(flatten)]
+    origin: Origin,
+    key: String,
     board: Option<String>,
     resolution: Option<String>,
     priority: Option<String>,
@@ -215,6 +261,10 @@ struct ActionRec {
     visibility: Visibility,
     #[serde(default)]
     updates: Vec<UpdateRec>,
+    /// The post that leads it, where the paper names a post rather than a person.
+    lead_post: Option<String>,
+    /// How the matters arising report words it (see `action.matter`).
+    matter: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -226,11 +276,21 @@ struct UpdateRec {
     rag: Option<Rag>,
     percent_complete: Option<i32>,
     narrative: String,
+    /// The status the action entered with this entry.
+    status: Option<ActionStatus>,
+    /// Carried forward on (true) or taken off (false) the matters arising list.
+    on_matters_arising: Option<bool>,
+    /// Read off a paper (named in `source`) rather than reported.
+    #[serde(default)]
+    inferred: bool,
+    source: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct IndicatorRec {
+    #[serde(flatten)]
+    origin: Origin,
     board: Option<String>,
     name: String,
     unit: String,
@@ -259,6 +319,8 @@ struct ReadingRec {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ReviewRec {
+    #[serde(flatten)]
+    origin: Origin,
     key: String,
     board: String,
     pseudonym: String,
@@ -280,6 +342,7 @@ struct Keys {
     resolutions: HashMap<String, Uuid>,
     priorities: HashMap<String, Uuid>,
     reviews: HashMap<String, Uuid>,
+    posts: HashMap<String, Uuid>,
 }
 
 fn find(map: &HashMap<String, Uuid>, what: &str, key: &str) -> anyhow::Result<Uuid> {
@@ -294,6 +357,46 @@ fn find_opt(
     key: Option<&String>,
 ) -> anyhow::Result<Option<Uuid>> {
     key.map(|k| find(map, what, k)).transpose()
+}
+
+/// Records where `id` (a row of `table`) came from; a record without a source is an error, so
+/// nothing enters the demo data without saying which paper it is from.
+async fn record_origin<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    id: Uuid,
+    what: &str,
+    origin: &Origin,
+) -> anyhow::Result<()> {
+    let source = origin
+        .source
+        .clone()
+        .ok_or_else(|| anyhow!("{table} `{what}` names no source paper"))?;
+    if origin.invented && origin.invented_note.is_none() {
+        bail!("{table} `{what}` is marked invented without saying what was invented");
+    }
+    provenance::ActiveModel {
+        entity_type: Set(table.into()),
+        entity_id: Set(id),
+        source: Set(source),
+        invented: Set(origin.invented),
+        note: Set(origin.invented_note.clone()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A closed action must say when it closed (an entry with its status), and an inferred entry
+/// which paper it was inferred from: the past meetings' records are rebuilt from these.
+fn check_history(a: &ActionRec) -> anyhow::Result<()> {
+    if a.status != ActionStatus::Open && !a.updates.iter().any(|u| u.status == Some(a.status)) {
+        bail!("action `{}` is {:?} but no update says when", a.key, a.status);
+    }
+    if let Some(u) = a.updates.iter().find(|u| u.inferred && u.source.is_none()) {
+        bail!("action `{}`: inferred entry of {} names no source", a.key, u.reported_on);
+    }
+    Ok(())
 }
 
 /// Loads every embedded demo file in one transaction.
@@ -452,6 +555,7 @@ async fn load_one<C: ConnectionTrait>(
         }
         .insert(db)
         .await?;
+        record_origin(db, "person", id, &p.key, &p.origin).await?;
         keys.people.insert(p.key, id);
     }
 
@@ -493,6 +597,7 @@ async fn load_one<C: ConnectionTrait>(
             }
             .insert(db)
             .await?;
+            record_origin(db, "board", keys.boards[&b.key], &b.key, &b.origin).await?;
             inserted.insert(b.key.as_str());
         }
         if rest.len() == before {
@@ -518,6 +623,7 @@ async fn load_one<C: ConnectionTrait>(
     }
     let mut cleared_seats = Vec::new();
     for m in data.memberships {
+        let what = format!("{} on {}", m.person, m.board);
         let seat = board_membership::ActiveModel {
             id: Set(Uuid::now_v7()),
             board_id: Set(find(&keys.boards, "board", &m.board)?),
@@ -530,11 +636,40 @@ async fn load_one<C: ConnectionTrait>(
         }
         .insert(db)
         .await?;
+        record_origin(db, "board_membership", seat.id, &what, &m.origin).await?;
         if m.restricted_clearance {
             cleared_seats.push(seat);
         }
     }
     grant_demo_clearances(db, partnership_id, &cleared_seats, &admins, now).await?;
+
+    for p in data.posts {
+        let id = Uuid::now_v7();
+        post::ActiveModel {
+            id: Set(id),
+            partnership_id: Set(partnership_id),
+            organisation_id: Set(find(&keys.organisations, "organisation", &p.organisation)?),
+            title: Set(p.title),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        for holder in p.holders {
+            post_holder::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                post_id: Set(id),
+                person_id: Set(find(&keys.people, "person", &holder)?),
+                starts_on: Set(None),
+                ends_on: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+        keys.posts.insert(p.key, id);
+    }
 
     for m in data.meetings {
         let meeting_id = Uuid::now_v7();
@@ -561,6 +696,8 @@ async fn load_one<C: ConnectionTrait>(
         }
         .insert(db)
         .await?;
+        let what = format!("{} {}", m.board, m.starts_at.date_naive());
+        record_origin(db, "meeting", meeting_id, &what, &m.origin).await?;
         for a in m.attendance {
             attendance::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -623,6 +760,7 @@ async fn load_one<C: ConnectionTrait>(
                     ordinal: Set(i as i32 + 1),
                     text: Set(r.text),
                     owners_initials: Set(r.owners_initials),
+                    kind: Set(r.kind),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
@@ -647,6 +785,7 @@ async fn load_one<C: ConnectionTrait>(
         .insert(db)
         .await
         .with_context(|| format!("strategy `{}`", s.key))?;
+        record_origin(db, "strategy", strategy_id, &s.key, &s.origin).await?;
         for p in s.priorities {
             let id = Uuid::now_v7();
             priority::ActiveModel {
@@ -693,11 +832,14 @@ async fn load_one<C: ConnectionTrait>(
         }
         .insert(db)
         .await?;
+        record_origin(db, "domestic_homicide_review", id, &r.key, &r.origin).await?;
         keys.reviews.insert(r.key, id);
     }
 
     for a in data.actions {
         let action_id = Uuid::now_v7();
+        let what = a.key.clone();
+        check_history(&a)?;
         let percent_complete = a.percent_complete.unwrap_or(0);
         if !(0..=100).contains(&percent_complete) {
             bail!("action `{}`: percentComplete out of range", a.title);
@@ -714,6 +856,8 @@ async fn load_one<C: ConnectionTrait>(
             priority_id: Set(find_opt(&keys.priorities, "priority", a.priority.as_ref())?),
             review_id: Set(find_opt(&keys.reviews, "review", a.review.as_ref())?),
             title: Set(a.title),
+            matter: Set(a.matter),
+            lead_post_id: Set(find_opt(&keys.posts, "post", a.lead_post.as_ref())?),
             expected_outcome: Set(a.expected_outcome),
             lead_person_id: Set(find_opt(&keys.people, "person", a.lead_person.as_ref())?),
             lead_organisation_id: Set(find_opt(
@@ -738,6 +882,7 @@ async fn load_one<C: ConnectionTrait>(
         }
         .insert(db)
         .await?;
+        record_origin(db, "action", action_id, &what, &a.origin).await?;
         for p in a.supporting {
             action_supporter::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -758,6 +903,10 @@ async fn load_one<C: ConnectionTrait>(
                 rag: Set(u.rag),
                 percent_complete: Set(u.percent_complete),
                 narrative: Set(u.narrative),
+                status: Set(u.status),
+                on_matters_arising: Set(u.on_matters_arising),
+                inferred: Set(u.inferred),
+                source: Set(u.source),
                 created_at: Set(now),
             }
             .insert(db)
@@ -771,7 +920,7 @@ async fn load_one<C: ConnectionTrait>(
             id: Set(indicator_id),
             partnership_id: Set(partnership_id),
             board_id: Set(find_opt(&keys.boards, "board", i.board.as_ref())?),
-            name: Set(i.name),
+            name: Set(i.name.clone()),
             unit: Set(i.unit),
             polarity: Set(i.polarity),
             target_low: Set(i.target_low),
@@ -783,6 +932,7 @@ async fn load_one<C: ConnectionTrait>(
         }
         .insert(db)
         .await?;
+        record_origin(db, "indicator", indicator_id, &i.name, &i.origin).await?;
         for r in i.readings {
             indicator_reading::ActiveModel {
                 id: Set(Uuid::now_v7()),

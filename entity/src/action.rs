@@ -49,6 +49,9 @@ pub struct Model {
     pub external_ref: Option<String>,
     /// The post that leads it (its current holder acts as lead), beside or instead of a person.
     pub lead_post_id: Option<Uuid>,
+    /// How the matters arising report words it; actions of one minute sharing it print as one row.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub matter: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

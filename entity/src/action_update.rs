@@ -1,5 +1,5 @@
 //! One progress report on an action: the history is append-only.
-use crate::enums::Rag;
+use crate::enums::{ActionStatus, Rag};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -16,6 +16,16 @@ pub struct Model {
     pub percent_complete: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub narrative: String,
+    /// The status the action entered with this entry; null when the entry only reports progress.
+    pub status: Option<ActionStatus>,
+    /// Carried forward on the matters arising list (true) or taken off it (false); null when
+    /// the entry does not change that.
+    pub on_matters_arising: Option<bool>,
+    /// Read off a paper rather than reported by anyone (demo history the papers imply).
+    pub inferred: bool,
+    /// The paper, and place in it, an inferred entry was read from.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub source: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

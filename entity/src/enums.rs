@@ -86,6 +86,12 @@ string_enum!(
 );
 
 string_enum!(
+    /// How a minute records a matter: a formal resolution, or something the board noted for
+    /// follow-up without one (the papers carry both into matters arising).
+    ResolutionKind { Resolved = "resolved", Noted = "noted" }
+);
+
+string_enum!(
     /// Which direction of an indicator is good news.
     Polarity { LowerIsBetter = "lower_is_better", HigherIsBetter = "higher_is_better", MonitorOnly = "monitor_only" }
 );

@@ -30,6 +30,7 @@ pub mod person;
 pub mod post;
 pub mod post_holder;
 pub mod priority;
+pub mod provenance;
 pub mod provisioning_token;
 pub mod reminder;
 pub mod resolution;

@@ -1,4 +1,5 @@
 //! A resolution ("RESOLVED that ...") recorded under an agenda item.
+use crate::enums::ResolutionKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -12,6 +13,8 @@ pub struct Model {
     pub text: String,
     /// Owners' initials exactly as the minutes wrote them ("SK/LC").
     pub owners_initials: Option<String>,
+    /// Resolved, or noted for follow-up without a resolution.
+    pub kind: ResolutionKind,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -47,6 +47,7 @@ mod m20261206_000036_create_provisioning_token;
 mod m20261206_000037_create_calendar_feed;
 mod m20261206_000038_create_search_index;
 mod m20261206_000039_create_reminder;
+mod m20261206_000040_add_record_history;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000037_create_calendar_feed::Migration),
             Box::new(m20261206_000038_create_search_index::Migration),
             Box::new(m20261206_000039_create_reminder::Migration),
+            Box::new(m20261206_000040_add_record_history::Migration),
         ]
     }
 }

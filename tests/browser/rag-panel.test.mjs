@@ -33,6 +33,21 @@ before(async () => {
   const data = await graphql(server.base, "{ boards(first: 100) { nodes { id name } } }", {}, "sarah-newman");
   for (const b of data.boards.nodes) boards[b.name] = b.id;
   for (const name of [PUBLIC_BOARD, MARAC, DHR_GROUP]) assert.ok(boards[name], `demo board ${name}`);
+  // The delivery plan names a post, not a person, as the lead of the Responsible Retailer
+  // action: the council first appoints Sarah Newman to it, so she may rate it.
+  const me = await graphql(server.base, "{ viewer { person { id } } }", {}, "sarah-newman");
+  const plan = await graphql(
+    server.base,
+    '{ actions(filter: { search: "Responsible Retailer" }) { nodes { leadPost { id } } } }',
+    {},
+    "sarah-newman"
+  );
+  await graphql(
+    server.base,
+    "mutation($i: AppointToPostInput!) { appointToPost(input: $i) { vacant } }",
+    { i: { postId: plan.actions.nodes[0].leadPost.id, personId: me.viewer.person.id } },
+    "sarah-newman"
+  );
 });
 
 after(async () => {
@@ -268,7 +283,7 @@ describe("the RAG panel on an intranet page of another origin", () => {
     const row = after.red.find((r) => r.title === action.title);
     assert.ok(row);
     assert.match(row.cells[0] || "", /^Red /, "the rating is written, not only coloured");
-    assert.match(row.cells[1] || "", /Sarah Newman/);
+    assert.match(row.cells[1] || "", /Head of Safer Communities/, "the lead the plan names: a post");
     assert.match(row.cells[2] || "", /30 Jun 2024/);
     const shot = join(artefactDir(), "rag-panel.png");
     await partner.screenshot({ path: shot, fullPage: true });

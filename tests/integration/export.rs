@@ -280,6 +280,7 @@ async fn every_visible_row_is_exported_in_one_order_with_the_reporting_columns()
                 priority_id: None,
                 review_id: None,
                 title: format!("Réunion {i} — Zoë's café"),
+                matter: None,
                 expected_outcome: None,
                 lead_person_id: None,
                 lead_organisation_id: Some(w.police),

@@ -376,6 +376,7 @@ impl<'a> Builder<'a> {
             ordinal: Set(1),
             text: Set(text.into()),
             owners_initials: Set(Some("PX".into())),
+            kind: Set(entity::enums::ResolutionKind::Resolved),
             created_at: Set(now()),
             updated_at: Set(now()),
         }
@@ -473,6 +474,10 @@ impl<'a> Builder<'a> {
             rag: Set(Some(Rag::Amber)),
             percent_complete: Set(Some(50)),
             narrative: Set(narrative.into()),
+            status: Set(None),
+            on_matters_arising: Set(None),
+            inferred: Set(false),
+            source: Set(None),
             created_at: Set(now()),
         }
         .insert(self.db)

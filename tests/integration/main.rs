@@ -18,6 +18,7 @@ mod imports;
 mod indicator_writes;
 mod layering;
 mod lifecycle;
+mod matters_arising;
 mod limits;
 mod live;
 mod meeting_changes;

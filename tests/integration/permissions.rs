@@ -109,6 +109,9 @@ enum Needs {
     Action,
     /// A strategy priority led by LEAD.
     Priority,
+    /// A partnership-only meeting of the strategic board whose matters arising hold a
+    /// partnership-only action led by LEAD (target: the meeting, item: the action).
+    MatterArising,
     /// A draft meeting of the strategic board, scheduled by CHAIR through the API, with one item.
     DraftMeeting,
     /// A held meeting of the strategic board, minutes approved, with one minuted item.
@@ -203,6 +206,38 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
                 .insert()
                 .await,
         )),
+        Needs::MatterArising => {
+            let earlier = b
+                .meeting(w.partnership, w.strategic_board, 3, Visibility::Partnership)
+                .await;
+            let item = b
+                .agenda_item(
+                    w.partnership,
+                    w.strategic_board,
+                    earlier,
+                    1,
+                    "Matrix matters",
+                    Visibility::Partnership,
+                    None,
+                )
+                .await;
+            let resolution = b.resolution(item, "RESOLVED that partners report back").await;
+            let action = b
+                .action(w.partnership, "Matrix matter arising")
+                .board(w.strategic_board)
+                .visibility(Visibility::Partnership)
+                .resolution(resolution)
+                .lead(w.lead, w.police)
+                .insert()
+                .await;
+            let meeting = b
+                .meeting(w.partnership, w.strategic_board, 5, Visibility::Partnership)
+                .await;
+            Made {
+                target: gid(Kind::Meeting, meeting),
+                item: gid(Kind::Action, action),
+            }
+        }
         Needs::Priority => {
             let (_, priority) = b
                 .strategy_with_priority(w.partnership, "Serious violence", w.lead, w.police)
@@ -512,6 +547,15 @@ fn rows() -> Vec<Row> {
             query: "mutation($a: ID!) { cancelAction(input: { actionId: $a, expectedVersion: 1, reason: \"Superseded\" }) { id } }",
             needs: Needs::Action,
             vars: |_, m| json!({ "a": m.target }),
+            allowed: CHAIR,
+            forbidden: Some(LEAD),
+            hidden: Some(OUTSIDER),
+        },
+        Row {
+            mutation: "reviewMattersArising",
+            query: r#"mutation($m: ID!, $a: ID!) { reviewMattersArising(input: { meetingId: $m, decisions: [{ actionId: $a, expectedVersion: 1, outcome: CLOSE_AS_SUPERSEDED, note: "Superseded" }] }) { id } }"#,
+            needs: Needs::MatterArising,
+            vars: |_, m| json!({ "m": m.target, "a": m.item }),
             allowed: CHAIR,
             forbidden: Some(LEAD),
             hidden: Some(OUTSIDER),
@@ -891,6 +935,7 @@ fn every_mutation_in_the_schema_has_a_row() {
         "updateActionProgress",
         "completeAction",
         "cancelAction",
+        "reviewMattersArising",
         "reassignAction",
         "recordMissedReason",
         "createPriorityAction",

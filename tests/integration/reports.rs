@@ -190,7 +190,8 @@ async fn the_matters_arising_report_is_a_document_in_the_papers_layout() {
         .to_string();
     assert!(report.contains("| Minute | Matter | Update |"), "{report}");
     assert!(
-        report.contains("| 81 | Publish the strategy (PX) | GREEN — 2025/26 Q3: On track |"),
+        // The RAG the update gave then (amber), not the action's rating today (green).
+        report.contains("| 81 | Publish the strategy (PX) | AMBER — 2025/26 Q3: On track |"),
         "{report}"
     );
     assert!(!report.contains(SECRET));
@@ -319,7 +320,7 @@ async fn matters_arising_prints_as_html_too() {
     assert!(html.contains("<th scope=\"col\">Minute</th><th scope=\"col\">Matter</th><th scope=\"col\">Update</th>"), "{html}");
     assert!(
         html.contains(
-            "<td>81</td><td>Publish the strategy (PX)</td><td>GREEN — 2025/26 Q3: On track</td>"
+            "<td>81</td><td>Publish the strategy (PX)</td><td>AMBER — 2025/26 Q3: On track</td>"
         ),
         "{html}"
     );

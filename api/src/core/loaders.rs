@@ -204,6 +204,40 @@ impl Loader<LatestUpdate> for Batch {
     }
 }
 
+/// Where a record came from (`provenance`), keyed by its table and id. The key only ever comes
+/// from a record the caller has already been given through `access`, and the row says nothing
+/// the record itself does not, so this side table needs no visibility rule of its own.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Origin(pub &'static str, pub Uuid);
+
+impl Loader<Origin> for Batch {
+    type Value = entity::provenance::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[Origin],
+    ) -> Result<HashMap<Origin, entity::provenance::Model>, ApiError> {
+        use entity::provenance::{Column as C, Entity};
+        let mut by_table: HashMap<&'static str, Vec<Uuid>> = HashMap::new();
+        for k in keys {
+            by_table.entry(k.0).or_default().push(k.1);
+        }
+        let mut out = HashMap::new();
+        for (table, ids) in by_table {
+            let rows = Entity::find()
+                .filter(C::EntityType.eq(table))
+                .filter(C::EntityId.is_in(ids))
+                .all(&self.db)
+                .await?;
+            for row in rows {
+                out.insert(Origin(table, row.entity_id), row);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// One parent's page of a nested connection ([`crate::core::pagination::nested_connection`]).
 /// Loads with the same plan (the same statement but for the parents) share one statement.
 pub struct NestedPage<E: EntityTrait> {

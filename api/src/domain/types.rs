@@ -98,3 +98,43 @@ pub enum SortDirection {
     Asc,
     Desc,
 }
+
+/// Where a record came from: the published paper (and minute, page or table) it was read from,
+/// and whether any of its values were invented where the papers are silent. Records entered
+/// through the API have none: their audit trail says who entered them.
+#[derive(async_graphql::SimpleObject)]
+pub struct Provenance {
+    /// The paper and the place in it.
+    pub source: String,
+    /// True when any value of the record is not in the paper.
+    pub invented: bool,
+    /// Which values were invented or inferred, and how.
+    pub note: Option<String>,
+}
+
+impl Provenance {
+    /// The provenance of the row `id` of `table`, which the caller has already been given.
+    pub async fn of(
+        ctx: &async_graphql::Context<'_>,
+        table: &'static str,
+        id: uuid::Uuid,
+    ) -> crate::core::error::ApiResult<Option<Provenance>> {
+        use crate::core::context::CtxExt;
+        let rc = ctx.req()?;
+        Ok(rc
+            .loader
+            .load_one(crate::core::loaders::Origin(table, id))
+            .await?
+            .map(|p| Provenance {
+                source: p.source,
+                invented: p.invented,
+                note: p.note,
+            }))
+    }
+}
+
+mirror!(
+    /// How a minute records a matter: a formal resolution, or a matter noted for follow-up
+    /// without one.
+    ResolutionKind { Resolved, Noted }
+);

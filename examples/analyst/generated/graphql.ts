@@ -48,6 +48,8 @@ export type ActionFilter = {
   dueAfter?: InputMaybe<Scalars['NaiveDate']['input']>;
   /** Due strictly before this date. */
   dueBefore?: InputMaybe<Scalars['NaiveDate']['input']>;
+  /** Led by a named person (true), or by nobody named: a post or no lead at all (false). */
+  hasLeadPerson?: InputMaybe<Scalars['Boolean']['input']>;
   leadOrganisationId?: InputMaybe<Scalars['ID']['input']>;
   leadPersonId?: InputMaybe<Scalars['ID']['input']>;
   /** Led by this post (whoever holds it). */
@@ -373,6 +375,28 @@ export type IssueProvisioningTokenInput = {
   partnershipId: Scalars['ID']['input'];
 };
 
+/** One decision of `reviewMattersArising`. */
+export type MatterDecision = {
+  actionId: Scalars['ID']['input'];
+  /** The `version` the caller last saw; a stale version is refused with CONFLICT. */
+  expectedVersion: Scalars['Int']['input'];
+  /** Shown in the action's history and the next report. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  outcome: MatterOutcome;
+};
+
+/** What a board officer decides about one matter arising. */
+export type MatterOutcome =
+  /** Keep it on the list for the next meeting, noting that it was carried forward. */
+  | 'CARRY_FORWARD'
+  /** Close it (cancelled) because later work superseded it; a note saying what is required. */
+  | 'CLOSE_AS_SUPERSEDED'
+  /**
+   * Take it off the matters arising list without closing it (followed up elsewhere, such as
+   * a delivery plan); a note saying where is required.
+   */
+  | 'TAKE_OFF_LIST';
+
 /** Filters for meeting lists. */
 export type MeetingFilter = {
   boardId?: InputMaybe<Scalars['ID']['input']>;
@@ -520,6 +544,20 @@ export type RequestWrittenUpdatesInput = {
   boardId: Scalars['ID']['input'];
   /** How many days before the meeting updates are due. */
   daysBefore?: Scalars['Int']['input'];
+};
+
+/**
+ * How a minute records a matter: a formal resolution, or a matter noted for follow-up
+ * without one.
+ */
+export type ResolutionKind =
+  | 'NOTED'
+  | 'RESOLVED';
+
+/** Decisions on a meeting's matters arising, taken together. */
+export type ReviewMattersArisingInput = {
+  decisions: Array<MatterDecision>;
+  meetingId: Scalars['ID']['input'];
 };
 
 /** The statutory path of a Domestic Homicide Review, in order. */

@@ -19,11 +19,11 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::ActionStatus as DbStatus;
 use entity::{
-    action, action_update, agenda_item, board, domestic_homicide_review, meeting, organisation,
+    action, action_update, board, domestic_homicide_review, meeting, organisation,
     partnership, person, priority, resolution,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QuerySelect, Select};
 use std::collections::BTreeMap;
 
 child_relation!(
@@ -55,6 +55,8 @@ pub struct ActionFilter {
     pub due_after: Option<NaiveDate>,
     /// Open and past its due date (true), or not (false).
     pub overdue: Option<bool>,
+    /// Led by a named person (true), or by nobody named: a post or no lead at all (false).
+    pub has_lead_person: Option<bool>,
     /// Text in the title or expected outcome (case-insensitive).
     pub search: Option<String>,
 }
@@ -171,6 +173,13 @@ pub fn filtered(
     if let Some(d) = filter.due_after {
         select = select.filter(C::DueDate.gte(d));
     }
+    if let Some(named) = filter.has_lead_person {
+        select = select.filter(if named {
+            action::Column::LeadPersonId.is_not_null()
+        } else {
+            action::Column::LeadPersonId.is_null()
+        });
+    }
     if let Some(overdue) = filter.overdue {
         let cond = overdue_condition();
         select = select.filter(if overdue { cond } else { cond.not() });
@@ -233,8 +242,8 @@ pub async fn nested(
     .await
 }
 
-/// Open actions from resolutions of meetings of the same board held before `meeting`.
-pub async fn matters_arising(
+/// The matters arising of `meeting`, as they stood when the board met (see [`matters_arising`]).
+pub async fn matters_arising_of(
     ctx: &Context<'_>,
     meeting: &meeting::Model,
     order: Option<ActionOrder>,
@@ -245,41 +254,15 @@ pub async fn matters_arising(
         field: ActionOrderField::CreatedAt,
         direction: SortDirection::Asc,
     }));
+    let at = matters_arising::as_at(&rc.db, meeting).await?;
     connection(
         rc,
-        matters_arising_select(&rc.viewer, meeting),
+        matters_arising::select(&rc.viewer, meeting, at),
         action_sort(order),
         args,
         Action,
     )
     .await
-}
-
-/// The visible open actions created by resolutions of earlier meetings of `meeting`'s board.
-pub fn matters_arising_select(
-    viewer: &crate::core::auth::Viewer,
-    meeting: &meeting::Model,
-) -> Select<action::Entity> {
-    let earlier_meetings = meeting::Entity::find()
-        .select_only()
-        .column(meeting::Column::Id)
-        .filter(meeting::Column::BoardId.eq(meeting.board_id))
-        .filter(meeting::Column::StartsAt.lt(meeting.starts_at))
-        .into_query();
-    let items = agenda_item::Entity::find()
-        .select_only()
-        .column(agenda_item::Column::Id)
-        .filter(agenda_item::Column::MeetingId.in_subquery(earlier_meetings))
-        .into_query();
-    let resolutions = resolution::Entity::find()
-        .select_only()
-        .column(resolution::Column::Id)
-        .filter(resolution::Column::AgendaItemId.in_subquery(items))
-        .into_query();
-    // Visibility still comes from `access`: these subqueries only narrow the visible set.
-    access::visible::<action::Entity>(viewer)
-        .filter(action::Column::Status.eq(DbStatus::Open))
-        .filter(action::Column::ResolutionId.in_subquery(resolutions))
 }
 
 /// How to group a RAG summary.
@@ -426,8 +409,20 @@ impl Action {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Action, self.0.id)
     }
+    /// Where this record came from: the published paper it was read from and whether any of
+    /// its values were invented. Null for records entered through the API.
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::types::Provenance>> {
+        crate::domain::types::Provenance::of(ctx, "action", self.0.id).await
+    }
     async fn title(&self) -> &str {
         &self.0.title
+    }
+    /// How the matters arising report words it, where that differs from the title.
+    async fn matter(&self) -> Option<&str> {
+        self.0.matter.as_deref()
     }
     async fn expected_outcome(&self) -> Option<&str> {
         self.0.expected_outcome.as_deref()
@@ -630,6 +625,23 @@ impl ActionUpdate {
     async fn narrative(&self) -> &str {
         &self.0.narrative
     }
+    /// The status the action entered with this entry; null when it only reports progress.
+    async fn status(&self) -> Option<ActionStatus> {
+        self.0.status.map(Into::into)
+    }
+    /// True when the entry carried the action forward on the matters arising list, false when
+    /// it took it off; null when it did neither.
+    async fn on_matters_arising(&self) -> Option<bool> {
+        self.0.on_matters_arising
+    }
+    /// True when the entry was read off a paper (see `source`) rather than reported by anyone.
+    async fn inferred(&self) -> bool {
+        self.0.inferred
+    }
+    /// The paper an inferred entry was read from.
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -689,6 +701,7 @@ impl ActionsQuery {
 }
 
 pub mod live;
+pub mod matters_arising;
 pub mod report;
 pub mod service;
 pub mod writes;

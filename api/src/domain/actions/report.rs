@@ -4,7 +4,7 @@
 //! - the delivery plan of a strategy: each priority's actions with lead, due date, progress, RAG
 //!   and latest update, as the quarterly plan updates print it.
 //!
-//! Rows start from `access` (through `matters_arising_select` or `visible`), related records come
+//! Rows start from `access` (through `matters_arising::select` or `visible`), related records come
 //! through the request's loader in one batch per kind, and restricted rows are noted for the
 //! audit log like any other read.
 
@@ -91,27 +91,18 @@ fn narrative(latest: Option<&action_update::Model>) -> String {
         .unwrap_or_else(|| "No update received.".into())
 }
 
-/// "RAG — period: narrative", as the papers print an update.
-fn update_text(a: &action::Model, latest: Option<&action_update::Model>) -> String {
-    let mut text = narrative(latest);
-    if let Some(rag) = a.rag {
-        text = format!("{} — {text}", format!("{rag:?}").to_uppercase());
-    }
-    if let Some(reason) = a.missed_reason {
-        text.push_str(&format!(" (due date missed: {reason:?})"));
-    }
-    text
-}
-
-/// The matters arising for `meeting` of board `board_name`.
+/// The matters arising for `meeting` of board `board_name`, as they stood when the board met
+/// (see [`super::matters_arising`]): one table per meeting they arose at, oldest first, and one
+/// row per matter, as the papers print it (actions of one minute worded alike share a row).
 pub async fn matters_arising(
     rc: &RequestContext,
     meeting: &meeting::Model,
     board_name: &str,
 ) -> ApiResult<Document> {
+    let at = super::matters_arising::as_at(&rc.db, meeting).await?;
     let (actions, truncated) = rows_for_report(
         rc,
-        super::matters_arising_select(&rc.viewer, meeting)
+        super::matters_arising::select(&rc.viewer, meeting, at)
             .order_by_asc(action::Column::CreatedAt)
             .order_by_asc(action::Column::Id),
     )
@@ -132,6 +123,9 @@ pub async fn matters_arising(
                 .collect::<Vec<Uuid>>(),
         )
         .await?;
+    let meetings = rc
+        .load_many::<meeting::Entity>(items.values().map(|i| i.meeting_id).collect::<Vec<Uuid>>())
+        .await?;
     let leads = rc
         .load_many::<person::Entity>(
             actions
@@ -140,42 +134,113 @@ pub async fn matters_arising(
                 .collect::<Vec<Uuid>>(),
         )
         .await?;
-    let latest = latest_updates(rc, &actions).await?;
-    let rows = actions
-        .iter()
-        .map(|a| {
-            let resolution = a.resolution_id.and_then(|id| resolutions.get(&id));
-            let minute = resolution
-                .and_then(|r| items.get(&r.agenda_item_id))
-                .and_then(|i| i.minute_number)
-                .map(|n| n.to_string())
-                .unwrap_or_default();
-            let owner = a
-                .lead_person_id
-                .and_then(|id| leads.get(&id))
-                .and_then(|p| p.initials.clone())
-                .or_else(|| resolution.and_then(|r| r.owners_initials.clone()));
-            let matter = with_owner(&a.title, owner);
-            vec![minute, matter, update_text(a, latest.get(&a.id))]
-        })
-        .collect();
+    let ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
+    let updates = super::matters_arising::updates_as_at(&rc.db, &ids, at.before).await?;
+
+    // Group into matters, keeping the order the actions were recorded in within a minute.
+    let mut matters: Vec<Matter> = Vec::new();
+    for a in &actions {
+        let resolution = a.resolution_id.and_then(|id| resolutions.get(&id));
+        let item = resolution.and_then(|r| items.get(&r.agenda_item_id));
+        let Some(item) = item else { continue };
+        let owner = a
+            .lead_person_id
+            .and_then(|id| leads.get(&id))
+            .and_then(|p| p.initials.clone())
+            .or_else(|| resolution.and_then(|r| r.owners_initials.clone()));
+        let wording = a.matter.clone().unwrap_or_else(|| with_owner(&a.title, owner));
+        let update = entry_text(updates.get(&a.id));
+        match matters
+            .iter_mut()
+            .find(|m| m.item == item.id && a.matter.is_some() && m.wording == wording)
+        {
+            Some(m) => {
+                if !m.updates.contains(&update) {
+                    m.updates.push(update);
+                }
+            }
+            None => matters.push(Matter {
+                meeting: item.meeting_id,
+                starts_at: meetings.get(&item.meeting_id).map(|m| m.starts_at),
+                item: item.id,
+                minute: item.minute_number,
+                ordinal: item.ordinal,
+                wording,
+                updates: vec![update],
+            }),
+        }
+    }
+    // Stable: equal keys keep the recorded order.
+    matters.sort_by_key(|m| (m.starts_at, m.minute.unwrap_or(i32::MAX), m.ordinal));
+    let mut sections: Vec<Section> = Vec::new();
+    let mut current: Option<Uuid> = None;
+    for m in matters {
+        if current != Some(m.meeting) {
+            current = Some(m.meeting);
+            sections.push(Section {
+                heading: Some(match m.starts_at {
+                    Some(t) => format!(
+                        "From the meeting of {}",
+                        crate::core::dates::local(t).format("%-d %B %Y")
+                    ),
+                    None => "From earlier meetings".into(),
+                }),
+                columns: &["Minute", "Matter", "Update"],
+                rows: Vec::new(),
+                empty: "No outstanding actions.",
+            });
+        }
+        if let Some(section) = sections.last_mut() {
+            section.rows.push(vec![
+                m.minute.map(|n| n.to_string()).unwrap_or_default(),
+                m.wording,
+                m.updates.join(" "),
+            ]);
+        }
+    }
+    if sections.is_empty() {
+        sections.push(Section {
+            heading: None,
+            columns: &["Minute", "Matter", "Update"],
+            rows: Vec::new(),
+            empty: "No outstanding actions.",
+        });
+    }
     Ok(Document {
         marking: marking_of(rc, &actions).await?,
         title: "Matters arising".into(),
-        lines: [format!(
-            "{board_name}, meeting of {}",
-            crate::core::dates::local_meeting_time(meeting.starts_at)
-        )]
+        lines: [
+            format!(
+                "{board_name}, meeting of {}",
+                crate::core::dates::local_meeting_time(meeting.starts_at)
+            ),
+            format!("As at {}.", at.on.format("%-d %B %Y")),
+        ]
         .into_iter()
         .chain(truncated)
         .collect(),
-        sections: vec![Section {
-            heading: None,
-            columns: &["Minute", "Matter", "Update"],
-            rows,
-            empty: "No outstanding actions.",
-        }],
+        sections,
     })
+}
+
+/// One row of the matters arising: a matter of one minute and the updates of its actions.
+struct Matter {
+    meeting: Uuid,
+    starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    item: Uuid,
+    minute: Option<i32>,
+    ordinal: i32,
+    wording: String,
+    updates: Vec<String>,
+}
+
+/// An entry as the matters arising prints it: its RAG then, its period and its narrative.
+fn entry_text(entry: Option<&action_update::Model>) -> String {
+    let text = narrative(entry);
+    match entry.and_then(|u| u.rag) {
+        Some(rag) => format!("{} — {text}", format!("{rag:?}").to_uppercase()),
+        None => text,
+    }
 }
 
 /// The delivery plan of `strategy`: one table per priority the caller may see.
@@ -211,6 +276,14 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
                 .collect::<Vec<Uuid>>(),
         )
         .await?;
+    let posts = rc
+        .load_many::<entity::post::Entity>(
+            actions
+                .iter()
+                .filter_map(|a| a.lead_post_id)
+                .collect::<Vec<Uuid>>(),
+        )
+        .await?;
     let latest = latest_updates(rc, &actions).await?;
     let sections = priorities
         .iter()
@@ -219,11 +292,20 @@ pub async fn delivery_plan(rc: &RequestContext, strategy: &strategy::Model) -> A
                 .iter()
                 .filter(|a| a.priority_id == Some(p.id))
                 .map(|a| {
-                    let person = a.lead_person_id.and_then(|id| people.get(&id));
+                    // A named person, else the post the plan names, as the plan prints it.
+                    let named = a
+                        .lead_person_id
+                        .and_then(|id| people.get(&id))
+                        .map(|p| p.name.clone())
+                        .or_else(|| {
+                            a.lead_post_id
+                                .and_then(|id| posts.get(&id))
+                                .map(|p| p.title.clone())
+                        });
                     let org = a.lead_organisation_id.and_then(|id| organisations.get(&id));
-                    let lead = match (person, org) {
-                        (Some(p), Some(o)) => format!("{} ({})", p.name, o.name),
-                        (Some(p), None) => p.name.clone(),
+                    let lead = match (named, org) {
+                        (Some(n), Some(o)) => format!("{n} ({})", o.name),
+                        (Some(n), None) => n,
                         (None, Some(o)) => o.name.clone(),
                         (None, None) => String::new(),
                     };

@@ -93,7 +93,7 @@ pub struct RecordMissedReasonInput {
 /// Runs before the write transaction opens, so a refusal can be audited at once without waiting
 /// on (or being rolled back with) the transaction. The write itself re-checks state and version
 /// in its `WHERE` clause, so nothing that changes in between can slip through.
-async fn authorize(
+pub(super) async fn authorize(
     rc: &RequestContext,
     id: Uuid,
     expected_version: i32,
@@ -145,7 +145,7 @@ fn stale(current: i32) -> ApiError {
 
 /// Applies `changes` with `WHERE id = ? AND version = ? AND status = 'open'` and bumps the
 /// version; zero rows means a concurrent writer got there first (or closed the action).
-async fn bump(
+pub(super) async fn bump(
     txn: &DatabaseTransaction,
     action: &action::Model,
     changes: action::ActiveModel,
@@ -182,6 +182,28 @@ async fn append_history(
     reported_on: Option<NaiveDate>,
     narrative: String,
 ) -> ApiResult<()> {
+    append_entry(txn, rc, action, period, reported_on, narrative, Change::default()).await
+}
+
+/// What an entry changes besides reporting progress: the status the action entered, or its
+/// place on the matters arising list. Kept on the entry so a past meeting's record can be
+/// rebuilt as it stood (`matters_arising_select`).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Change {
+    pub status: Option<ActionStatus>,
+    pub on_matters_arising: Option<bool>,
+}
+
+/// Appends one history entry, with what it changes.
+pub(crate) async fn append_entry(
+    txn: &DatabaseTransaction,
+    rc: &RequestContext,
+    action: &action::Model,
+    period: Option<String>,
+    reported_on: Option<NaiveDate>,
+    narrative: String,
+    change: Change,
+) -> ApiResult<()> {
     action_update::ActiveModel {
         id: Set(Uuid::now_v7()),
         action_id: Set(action.id),
@@ -191,6 +213,10 @@ async fn append_history(
         rag: Set(action.rag),
         percent_complete: Set(Some(action.percent_complete)),
         narrative: Set(narrative),
+        status: Set(change.status),
+        on_matters_arising: Set(change.on_matters_arising),
+        inferred: Set(false),
+        source: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(txn)
@@ -199,7 +225,7 @@ async fn append_history(
 }
 
 /// The audit row of an allowed write, noting the version it left the action at.
-async fn audit_write(
+pub(super) async fn audit_write(
     txn: &DatabaseTransaction,
     rc: &RequestContext,
     operation: &str,
@@ -310,7 +336,11 @@ async fn close(
         (_, Some(r)) => format!("Completed: {r}"),
         (_, None) => "Completed.".to_string(),
     };
-    append_history(&txn, rc, &updated, None, None, narrative).await?;
+    let change = Change {
+        status: Some(status),
+        on_matters_arising: None,
+    };
+    append_entry(&txn, rc, &updated, None, None, narrative, change).await?;
     audit_write(&txn, rc, operation, &updated).await?;
     rc.events.publish_in(&txn, updated.id).await?;
     txn.commit().await?;

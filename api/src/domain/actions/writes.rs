@@ -4,6 +4,7 @@ use super::service::{
     self, CloseActionInput, CreatePriorityActionInput, ReassignActionInput,
     RecordMissedReasonInput, UpdateActionInput, UpdateActionProgressInput,
 };
+use super::matters_arising::{self, ReviewMattersArisingInput};
 use super::Action;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;
@@ -35,6 +36,19 @@ impl ActionsMutation {
         input: CloseActionInput,
     ) -> ApiResult<Action> {
         service::complete(ctx.req()?, input).await.map(Action)
+    }
+
+    /// Decides a meeting's matters arising in one step: carry each forward, close it as
+    /// superseded, or take it off the list (it is followed up elsewhere). These are the decisions
+    /// of the action's board: its chair, vice-chair or secretary. Any refusal writes nothing.
+    async fn review_matters_arising(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviewMattersArisingInput,
+    ) -> ApiResult<Vec<Action>> {
+        matters_arising::review(ctx.req()?, input)
+            .await
+            .map(|done| done.into_iter().map(Action).collect())
     }
 
     /// Cancels an action with a reason (chair, vice-chair or secretary of the owning board).

@@ -89,6 +89,14 @@ impl Board {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Board, self.0.id)
     }
+    /// Where this record came from: the published paper it was read from and whether any of
+    /// its values were invented. Null for records entered through the API.
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::types::Provenance>> {
+        crate::domain::types::Provenance::of(ctx, "board", self.0.id).await
+    }
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -305,6 +313,14 @@ pub struct BoardMembership(pub board_membership::Model);
 impl BoardMembership {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::BoardMembership, self.0.id)
+    }
+    /// Where this record came from: the published paper it was read from and whether any of
+    /// its values were invented. Null for records entered through the API.
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::types::Provenance>> {
+        crate::domain::types::Provenance::of(ctx, "board_membership", self.0.id).await
     }
     async fn role(&self) -> MembershipRole {
         self.0.role.into()

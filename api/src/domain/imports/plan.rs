@@ -633,6 +633,7 @@ async fn write<C: ConnectionTrait + TransactionTrait>(
             lead_person_id: Set(row.lead_person),
             lead_organisation_id: Set(row.lead_organisation),
             lead_post_id: Set(lead_post),
+            matter: Set(None),
             start_date: Set(row.start),
             due_date: Set(row.due),
             resources_required: Set(row.resources.clone()),
@@ -735,6 +736,7 @@ async fn history<C: ConnectionTrait>(db: &C, action: Uuid, row: &PlanRow) -> any
             .clone()
             .unwrap_or_else(|| "Progress imported from the delivery plan.".into())),
         created_at: Set(Utc::now()),
+        ..Default::default()
     }
     .insert(db)
     .await?;

@@ -126,6 +126,14 @@ impl Meeting {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Meeting, self.0.id)
     }
+    /// Where this record came from: the published paper it was read from and whether any of
+    /// its values were invented. Null for records entered through the API.
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::types::Provenance>> {
+        crate::domain::types::Provenance::of(ctx, "meeting", self.0.id).await
+    }
     async fn starts_at(&self) -> DateTime<Utc> {
         self.0.starts_at
     }
@@ -222,6 +230,14 @@ impl Meeting {
     ) -> ApiResult<Option<written_updates::WrittenUpdateRequest>> {
         written_updates::for_meeting(ctx.req()?, self.0.id).await
     }
+    /// The day this meeting's matters arising are read at: the meeting's own day once it has
+    /// taken place, today for a meeting still to come.
+    async fn matters_arising_as_at(&self, ctx: &Context<'_>) -> ApiResult<NaiveDate> {
+        let rc = ctx.req()?;
+        Ok(crate::domain::actions::matters_arising::as_at(&rc.db, &self.0)
+            .await?
+            .on)
+    }
     /// The matters-arising report (Minute | Matter | Update) as the papers print it, as Markdown
     /// or as a printable HTML page.
     #[graphql(complexity = "crate::core::report::REPORT_COST")]
@@ -239,8 +255,11 @@ impl Meeting {
                 .render(format),
         )
     }
-    /// Matters arising: open actions from resolutions of earlier meetings of this board, each with
-    /// its latest update (`latestUpdate`) and source minute (`resolution.agendaItem.minuteNumber`).
+    /// Matters arising: the actions from resolutions and noted matters of earlier meetings of
+    /// this board that were still being followed up when this meeting took place (today, for a
+    /// meeting still to come): on the list, and not closed before the board's previous meeting.
+    /// One closed since then is listed once more. `mattersArisingAsAt` is the day they are read
+    /// at; each action's source minute is `resolution.agendaItem.minuteNumber`.
     #[graphql(complexity = "crate::core::pagination::page_cost(first, last, child_complexity)")]
     async fn matters_arising(
         &self,
@@ -251,7 +270,7 @@ impl Meeting {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Conn<Action>> {
-        crate::domain::actions::matters_arising(
+        crate::domain::actions::matters_arising_of(
             ctx,
             &self.0,
             order_by,
@@ -387,6 +406,10 @@ pub struct Resolution(pub resolution::Model);
 impl Resolution {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Resolution, self.0.id)
+    }
+    /// Resolved ("RESOLVED that ..."), or a matter the board noted for follow-up.
+    async fn kind(&self) -> crate::domain::types::ResolutionKind {
+        self.0.kind.into()
     }
     async fn ordinal(&self) -> i32 {
         self.0.ordinal

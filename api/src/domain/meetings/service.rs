@@ -495,6 +495,7 @@ pub async fn add_resolution(
         ordinal: Set(count + 1),
         text: Set(resolution_text),
         owners_initials: Set(initials),
+        kind: Set(entity::enums::ResolutionKind::Resolved),
         created_at: Set(now),
         updated_at: Set(now),
     }

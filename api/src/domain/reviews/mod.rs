@@ -43,6 +43,14 @@ impl Review {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::DomesticHomicideReview, self.0.id)
     }
+    /// Where this record came from: the published paper it was read from and whether any of
+    /// its values were invented. Null for records entered through the API.
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::types::Provenance>> {
+        crate::domain::types::Provenance::of(ctx, "domestic_homicide_review", self.0.id).await
+    }
     /// The pseudonym ('Susan', 'Roger').
     async fn pseudonym(&self) -> &str {
         &self.0.pseudonym
