@@ -92,6 +92,8 @@ struct PartnershipRec {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OrganisationRec {
+    #[serde(flatten)]
+    origin: Origin,
     key: String,
     name: String,
     short_name: Option<String>,
@@ -518,6 +520,7 @@ async fn load_one<C: ConnectionTrait>(
                 }
                 .insert(db)
                 .await?;
+                record_origin(db, "organisation", id, &o.key, &o.origin).await?;
                 keys.organisations.insert(o.key, id);
                 id
             }

@@ -143,3 +143,67 @@ async fn published_performance_figures_read_as_the_papers_printed_them() {
         .iter()
         .any(|r| r["period"] == "2014 (January-December)" && r["value"] == 118.0));
 }
+
+/// Meetings whose dates the papers print are in the demo data, each saying which paper printed
+/// the date.
+#[tokio::test]
+async fn meeting_dates_printed_in_the_papers_are_meetings() {
+    let app = TestApp::with_demo().await;
+    let q = r#"query($s: String!) { partnership(slug: $s) { boards(first: 20) { nodes { name
+        meetings(first: 12) { nodes { startsAt status provenance { source } } } } } } }"#;
+    let meetings = |reply: &crate::common::Reply| -> Vec<(String, String, String, String)> {
+        reply.data()["partnership"]["boards"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|b| {
+                b["meetings"]["nodes"].as_array().unwrap().iter().map(|m| {
+                    (
+                        b["name"].as_str().unwrap().to_string(),
+                        m["startsAt"].as_str().unwrap().to_string(),
+                        m["status"].as_str().unwrap().to_string(),
+                        m["provenance"]["source"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+            })
+            .collect()
+    };
+    let find = |all: &[(String, String, String, String)], board: &str, day: &str| {
+        all.iter()
+            .find(|(b, at, _, _)| b.starts_with(board) && at.starts_with(day))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {board} meeting on {day}: {all:#?}"))
+    };
+    // Bromley: the agenda of 15 September 2016 and minute 160 of 6 July 2017.
+    let bromley = meetings(&app.gql(None, q, json!({ "s": "bromley" })).await);
+    let dec_2016 = find(&bromley, "Safer Bromley Partnership Board", "2016-12-08");
+    assert!(dec_2016.3.contains("December 8th 2016"), "{dec_2016:?}");
+    let sep_2017 = find(&bromley, "Safer Bromley Partnership Board", "2017-09-14");
+    assert!(sep_2017.3.contains("minute 160"), "{sep_2017:?}");
+    // Past meetings the papers announced are held.
+    assert_eq!(sep_2017.2, "HELD");
+    // Barking and Dagenham: the sub-group plans' "Next Meeting Date" lines.
+    let bd = app
+        .gql(Some("matthew-cole"), q, json!({ "s": "barking-dagenham" }))
+        .await;
+    let bd = meetings(&bd);
+    for (board, day) in [
+        ("Managing Offenders", "2017-09-07"),
+        ("Hate, Intolerance", "2017-09-07"),
+        ("Safer Borough", "2017-09-21"),
+        ("Violence Against Women", "2017-10-03"),
+        ("Children & Young People", "2017-10-30"),
+    ] {
+        let m = find(&bd, board, day);
+        assert!(m.3.contains("seed paper 004"), "{m:?}");
+    }
+    // A meeting marked for the partnership is not shown to anonymous callers.
+    let anon = meetings(&app.gql(None, q, json!({ "s": "barking-dagenham" })).await);
+    assert!(anon.iter().any(|(b, _, _, _)| b.starts_with("Managing Offenders")));
+    assert!(
+        !anon
+            .iter()
+            .any(|(b, at, _, _)| b.starts_with("Violence Against Women") && at.starts_with("2017-10-03")),
+        "{anon:?}"
+    );
+}

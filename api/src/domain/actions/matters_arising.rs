@@ -28,7 +28,7 @@ use async_graphql::{Enum, InputObject, ID};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{ActionStatus, MeetingStatus};
 use entity::{action, action_update, agenda_item, meeting, resolution};
-use sea_orm::sea_query::{Alias, BinOper, Expr, ExprTrait, Order, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select,
@@ -127,8 +127,11 @@ fn listed(before: NaiveDate) -> SimpleExpr {
         .order_by((u(), action_update::Column::CreatedAt), Order::Desc)
         .limit(1)
         .to_owned();
-    Expr::expr(SimpleExpr::SubQuery(None, Box::new(latest.into())))
-        .binary(BinOper::IsNot, Expr::cust("FALSE"))
+    Expr::expr(Func::coalesce([
+        SimpleExpr::SubQuery(None, Box::new(latest.into())),
+        Expr::val(true).into(),
+    ]))
+    .eq(true)
 }
 
 /// Closed on or before `previous`. History written before statuses were kept on entries (an

@@ -200,6 +200,14 @@ impl Organisation {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Organisation, self.0.id)
     }
+    /// Where this record came from: the published paper it was read from and whether any of
+    /// its values were invented. Null for records entered through the API.
+    async fn provenance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<crate::domain::types::Provenance>> {
+        crate::domain::types::Provenance::of(ctx, "organisation", self.0.id).await
+    }
     async fn name(&self) -> &str {
         &self.0.name
     }
