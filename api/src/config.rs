@@ -48,6 +48,15 @@ pub struct Config {
     #[arg(long, env = "CSP_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
 
+    /// Where `GET /items/<global ID>` (the link in reminder emails) sends people: the
+    /// partnership's own front-end, which opens the item after its own sign-in, e.g.
+    /// `https://intranet.example.gov.uk/csp/items/{id}`. `{id}` is replaced by the percent-encoded
+    /// global ID and the answer is 303 See Other. It must be an http or https URL with `{id}` in
+    /// its path, query or fragment (checked at start-up, see [`ItemLinkTemplate`]). Unset: the
+    /// link shows a static page with the ID and how to open it.
+    #[arg(long, env = "CSP_ITEM_LINK_TEMPLATE")]
+    pub item_link_template: Option<String>,
+
     #[command(flatten)]
     pub limits: Limits,
 
@@ -264,7 +273,77 @@ impl JwtConfig {
     }
 }
 
+/// `CSP_ITEM_LINK_TEMPLATE`, checked: an http or https URL with `{id}` in its path, query or
+/// fragment, so the ID can change where a link leads within the partnership's front-end but
+/// never which site it leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemLinkTemplate(String);
+
+impl ItemLinkTemplate {
+    /// The placeholder the global ID replaces.
+    pub const PLACEHOLDER: &'static str = "{id}";
+
+    /// Checks a template; the error names the setting and says what is wrong.
+    pub fn parse(template: &str) -> anyhow::Result<ItemLinkTemplate> {
+        let template = template.trim();
+        let refuse = |why: &str| {
+            anyhow::anyhow!("CSP_ITEM_LINK_TEMPLATE `{template}` {why}, e.g. `https://intranet.example.gov.uk/csp/items/{{id}}`")
+        };
+        if !template.contains(Self::PLACEHOLDER) {
+            return Err(refuse("must contain `{id}`, where the item's ID goes"));
+        }
+        // The Location header carries it as written: visible ASCII only.
+        if !template.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(refuse(
+                "must be a URL without spaces or characters beyond ASCII (percent-encode them)",
+            ));
+        }
+        // Two different IDs must lead to the same site.
+        let mut origin = None;
+        for sample in ["A", "B"] {
+            let url = url::Url::parse(&template.replace(Self::PLACEHOLDER, sample))
+                .map_err(|_| refuse("is not a URL"))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                return Err(refuse("must be an http or https URL"));
+            }
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(refuse("must not carry a user name or password"));
+            }
+            let here = url.origin();
+            if origin.get_or_insert_with(|| here.clone()) != &here {
+                return Err(refuse(
+                    "must keep `{id}` out of the scheme, host and port (in the path, query or fragment only)",
+                ));
+            }
+        }
+        Ok(ItemLinkTemplate(template.to_string()))
+    }
+
+    /// The link for `id`: the template with every `{id}` replaced by `id` percent-encoded
+    /// (everything but RFC 3986's unreserved characters, so a global ID's `+`, `/` and `=` are
+    /// escaped wherever in the URL the placeholder stands).
+    pub fn expand(&self, id: &str) -> String {
+        const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+        let encoded = percent_encoding::utf8_percent_encode(id, UNRESERVED);
+        self.0.replace(Self::PLACEHOLDER, &encoded.to_string())
+    }
+}
+
 impl Config {
+    /// `CSP_ITEM_LINK_TEMPLATE` checked, or `None` when it is unset or empty; start-up stops on
+    /// an error.
+    pub fn item_link_template(&self) -> anyhow::Result<Option<ItemLinkTemplate>> {
+        self.item_link_template
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(ItemLinkTemplate::parse)
+            .transpose()
+    }
+
     /// The defaults, with another database: what the tests and `Config::default` start from.
     pub fn with_database(database_url: impl Into<String>) -> Self {
         Config {
@@ -275,6 +354,7 @@ impl Config {
             log_format: None,
             cors_origins: Vec::new(),
             trust_forwarded_for: false,
+            item_link_template: None,
             limits: Limits::default(),
             jwt: JwtConfig {
                 secret: None,
@@ -286,6 +366,55 @@ impl Config {
                 jwks_min_refresh_seconds: 60,
             },
             reminders: Reminders::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_link_templates_are_http_urls_with_the_id_after_the_host() {
+        let template = ItemLinkTemplate::parse("https://intranet.example.gov.uk/csp/items/{id}")
+            .expect("a good template");
+        assert_eq!(
+            template.expand("QWN0aW9u_-x"),
+            "https://intranet.example.gov.uk/csp/items/QWN0aW9u_-x"
+        );
+        assert_eq!(
+            template.expand("a/b?c=d&e#f"),
+            "https://intranet.example.gov.uk/csp/items/a%2Fb%3Fc%3Dd%26e%23f"
+        );
+        let query = ItemLinkTemplate::parse("http://10.0.0.1:8000/open?item={id}&from=email")
+            .expect("a query is fine");
+        assert_eq!(
+            query.expand("x y"),
+            "http://10.0.0.1:8000/open?item=x%20y&from=email"
+        );
+        for (bad, says) in [
+            (
+                "https://intranet.example.gov.uk/csp/items/",
+                "must contain `{id}`",
+            ),
+            ("intranet.example.gov.uk/items/{id}", "is not a URL"),
+            ("javascript:alert({id})", "http or https"),
+            ("ftp://files.example/{id}", "http or https"),
+            (
+                "https://{id}.example.gov.uk/",
+                "out of the scheme, host and port",
+            ),
+            ("https://intranet.example.gov.uk:{id}/", "is not a URL"),
+            (
+                "https://user:pw@intranet.example.gov.uk/{id}",
+                "user name or password",
+            ),
+            ("https://intranet.example.gov.uk/a b/{id}", "without spaces"),
+            ("https://intranet.example.gov.uk/é/{id}", "without spaces"),
+        ] {
+            let err = ItemLinkTemplate::parse(bad).expect_err(bad).to_string();
+            assert!(err.contains("CSP_ITEM_LINK_TEMPLATE"), "{bad}: {err}");
+            assert!(err.contains(says), "{bad}: {err}");
         }
     }
 }

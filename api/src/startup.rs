@@ -194,6 +194,10 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         )
         .nest("/scim/v2", crate::http::scim::routes())
         .merge(crate::http::frontend::routes())
+        .merge(crate::http::items::routes(
+            config.production,
+            config.item_link_template()?,
+        ))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::http::metrics::render))

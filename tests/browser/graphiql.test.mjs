@@ -109,9 +109,9 @@ test("a subscription runs from GraphiQL over the WebSocket the page's policy all
 
   const found = await graphql(
     server.base,
-    `{ partnership(slug: "bromley") { actions(filter: { search: "Responsible Retailer" }) { nodes { id version board { id } } } } }`,
+    `{ partnership(slug: "bromley") { actions(filter: { search: "PCSOs visiting" }) { nodes { id version board { id } } } } }`,
     {},
-    "sarah-newman"
+    "luke-baldock"
   );
   const action = found.partnership.actions.nodes[0];
   const subscription = `subscription { actionChanged(boardId: "${action.board.id}") { title rag } }`;
@@ -123,11 +123,11 @@ test("a subscription runs from GraphiQL over the WebSocket the page's policy all
     server.base,
     `mutation($input: UpdateActionProgressInput!) { updateActionProgress(input: $input) { rag version } }`,
     { input: { actionId: action.id, expectedVersion: action.version, rag: "AMBER", percentComplete: 40, narrative: "From the GraphiQL test." } },
-    "sarah-newman"
+    "luke-baldock"
   );
   await page.waitForFunction(() => {
     const cm = /** @type {any} */ (document.querySelector(".graphiql-response .CodeMirror"));
-    return cm && cm.CodeMirror.getValue().includes("Refresh the Responsible Retailer Scheme");
+    return cm && cm.CodeMirror.getValue().includes("PCSOs visiting Children and Family Centres");
   }, null, { timeout: 10_000 });
   assert.match(await result(page), /"rag": "AMBER"/);
   assert.deepEqual(await cspViolations(page), [], "Content-Security-Policy violations");

@@ -16,6 +16,7 @@ mod export;
 mod http;
 mod imports;
 mod indicator_writes;
+mod items;
 mod layering;
 mod lifecycle;
 mod matters_arising;

@@ -16,6 +16,7 @@ mod caller;
 pub mod export;
 pub mod frontend;
 pub mod import;
+pub mod items;
 pub mod metrics;
 pub mod scim;
 mod state;

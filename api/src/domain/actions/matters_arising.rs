@@ -129,7 +129,7 @@ fn listed(before: NaiveDate) -> SimpleExpr {
         .to_owned();
     Expr::expr(Func::coalesce([
         SimpleExpr::SubQuery(None, Box::new(latest.into())),
-        Expr::val(true).into(),
+        Expr::val(true),
     ]))
     .eq(true)
 }
