@@ -393,10 +393,18 @@ async fn record_origin<C: ConnectionTrait>(
 /// which paper it was inferred from: the past meetings' records are rebuilt from these.
 fn check_history(a: &ActionRec) -> anyhow::Result<()> {
     if a.status != ActionStatus::Open && !a.updates.iter().any(|u| u.status == Some(a.status)) {
-        bail!("action `{}` is {:?} but no update says when", a.key, a.status);
+        bail!(
+            "action `{}` is {:?} but no update says when",
+            a.key,
+            a.status
+        );
     }
     if let Some(u) = a.updates.iter().find(|u| u.inferred && u.source.is_none()) {
-        bail!("action `{}`: inferred entry of {} names no source", a.key, u.reported_on);
+        bail!(
+            "action `{}`: inferred entry of {} names no source",
+            a.key,
+            u.reported_on
+        );
     }
     Ok(())
 }

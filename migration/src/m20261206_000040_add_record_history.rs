@@ -31,7 +31,10 @@ impl MigrationTrait for Migration {
             ("action_update", boolean_null("on_matters_arising")),
             ("action_update", boolean("inferred").default(false).take()),
             ("action_update", text_null("source")),
-            ("resolution", string_len("kind", 20).default("resolved").take()),
+            (
+                "resolution",
+                string_len("kind", 20).default("resolved").take(),
+            ),
             ("action", text_null("matter")),
         ];
         // One column a statement: SQLite alters one thing at a time.

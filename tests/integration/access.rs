@@ -423,3 +423,50 @@ async fn redacted_items_hide_their_type_and_clearances_are_for_fellow_members() 
         .iter()
         .any(|e| e["node"]["restrictedClearance"] == true));
 }
+
+/// A cleared member reading a review's actions gets each one's OFFICIAL-SENSITIVE marking from
+/// one classification statement for the page, not one per action.
+#[tokio::test]
+async fn classifying_a_pages_review_actions_is_one_statement_however_many() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let b = Builder { db: app.db() };
+    for i in 0..14 {
+        b.action(w.partnership, &format!("Review recommendation {i}"))
+            .board(w.marac)
+            .visibility(entity::enums::Visibility::Public)
+            .review(w.review)
+            .insert()
+            .await;
+    }
+    let q = r#"query($r: ID!, $n: Int!) { actions(filter: { reviewId: $r }, first: $n) { nodes { classification } } }"#;
+    let mut best: Option<(u64, u64)> = None;
+    for _ in 0..3 {
+        let mut counts = Vec::new();
+        for n in [2, 12] {
+            let before = app.statements();
+            let reply = app
+                .gql(
+                    Some(CLEARED),
+                    q,
+                    json!({ "r": gid(Kind::DomesticHomicideReview, w.review), "n": n }),
+                )
+                .await;
+            let nodes = reply.data()["actions"]["nodes"].as_array().unwrap().clone();
+            assert_eq!(nodes.len(), n as usize);
+            assert!(
+                nodes
+                    .iter()
+                    .all(|a| a["classification"] == "OFFICIAL_SENSITIVE"),
+                "{nodes:?}"
+            );
+            counts.push(app.statements() - before);
+        }
+        let pair = (counts[0], counts[1]);
+        if best.is_none_or(|(few, many)| pair.1.saturating_sub(pair.0) < many.saturating_sub(few)) {
+            best = Some(pair);
+        }
+    }
+    let (few, many) = best.unwrap();
+    assert_eq!(few, many, "statements for 2 actions: {few}, for 12: {many}");
+}

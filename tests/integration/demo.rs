@@ -199,11 +199,14 @@ async fn meeting_dates_printed_in_the_papers_are_meetings() {
     }
     // A meeting marked for the partnership is not shown to anonymous callers.
     let anon = meetings(&app.gql(None, q, json!({ "s": "barking-dagenham" })).await);
-    assert!(anon.iter().any(|(b, _, _, _)| b.starts_with("Managing Offenders")));
+    assert!(anon
+        .iter()
+        .any(|(b, _, _, _)| b.starts_with("Managing Offenders")));
     assert!(
         !anon
             .iter()
-            .any(|(b, at, _, _)| b.starts_with("Violence Against Women") && at.starts_with("2017-10-03")),
+            .any(|(b, at, _, _)| b.starts_with("Violence Against Women")
+                && at.starts_with("2017-10-03")),
         "{anon:?}"
     );
 }

@@ -84,12 +84,32 @@ async fn the_printed_matters_arising_reports_are_reproduced_row_for_row() {
     assert_rows(
         &report_rows(&app, None, &sep_2016).await,
         &[
-            ("85", "Action Plan for Prevent was being developed", "September 20"),
-            ("85", "new London Mayor", "Deputy Borough Commander will provide an update"),
-            ("89", "feedback concerning the draft SBP Strategic Assessment", "considered complete apart from the foreword"),
+            (
+                "85",
+                "Action Plan for Prevent was being developed",
+                "September 20",
+            ),
+            (
+                "85",
+                "new London Mayor",
+                "Deputy Borough Commander will provide an update",
+            ),
+            (
+                "89",
+                "feedback concerning the draft SBP Strategic Assessment",
+                "considered complete apart from the foreword",
+            ),
             ("94", "Chairman contact those agencies", "Awaiting update"),
-            ("94", "MARAC Steering Group be set up", "DV Commissioner will update the Group"),
-            ("97", "IOM Sub Group Lead be appointed", "Chairmanship of the IOM Board has to be decided"),
+            (
+                "94",
+                "MARAC Steering Group be set up",
+                "DV Commissioner will update the Group",
+            ),
+            (
+                "97",
+                "IOM Sub Group Lead be appointed",
+                "Chairmanship of the IOM Board has to be decided",
+            ),
         ],
     );
     let as_at = app
@@ -104,7 +124,10 @@ async fn the_printed_matters_arising_reports_are_reproduced_row_for_row() {
     assert_eq!(node["mattersArisingAsAt"], "2016-09-15");
     // Nine actions make the six printed matters.
     assert_eq!(node["mattersArising"]["totalCount"], 9, "{node}");
-    assert_eq!(node["mattersArising"]["nodes"][0]["resolution"]["kind"], "NOTED");
+    assert_eq!(
+        node["mattersArising"]["nodes"][0]["resolution"]["kind"],
+        "NOTED"
+    );
 
     // Bromley, 6 December 2023 (seed paper 002): seven rows from minutes 76, 77 and 81, the
     // workshop printed once more although it had taken place.
@@ -112,13 +135,29 @@ async fn the_printed_matters_arising_reports_are_reproduced_row_for_row() {
     assert_rows(
         &report_rows(&app, None, &dec_2023).await,
         &[
-            ("76", "emerging issue of burglary", "To be provided at the meeting"),
+            (
+                "76",
+                "emerging issue of burglary",
+                "To be provided at the meeting",
+            ),
             ("76", "shoplifting", "To be provided at the meeting"),
-            ("76", "PCSOs visiting Children and Family Centres", "To be provided at the meeting"),
+            (
+                "76",
+                "PCSOs visiting Children and Family Centres",
+                "To be provided at the meeting",
+            ),
             ("77", "fill knowledge gaps", "Partners can feedback"),
-            ("77", "focused Workshop be arranged", "The workshop took place"),
+            (
+                "77",
+                "focused Workshop be arranged",
+                "The workshop took place",
+            ),
             ("81", "DVPN Pilot scheme", "To be provided at the meeting"),
-            ("81", "Domestic Abuse Strategic Group", "To be provided at the meeting"),
+            (
+                "81",
+                "Domestic Abuse Strategic Group",
+                "To be provided at the meeting",
+            ),
         ],
     );
 
@@ -161,7 +200,10 @@ async fn the_next_meeting_no_longer_carries_what_later_papers_show_closed() {
         .find(|e| e["status"] == "CANCELLED")
         .expect("a closing entry");
     assert_eq!(closing["inferred"], true);
-    assert!(closing["source"].as_str().unwrap().contains("seed paper 002"));
+    assert!(closing["source"]
+        .as_str()
+        .unwrap()
+        .contains("seed paper 002"));
     assert!(entries.iter().any(|e| e["onMattersArising"] == false));
 }
 
@@ -267,12 +309,28 @@ async fn a_past_meeting_keeps_its_matters_arising_after_they_close() {
     let january = b
         .meeting(w.partnership, w.strategic_board, 20, Visibility::Public)
         .await;
-    let next = meeting_at(&app, &w, Utc::now() + chrono::Duration::days(30), MeetingStatus::Scheduled).await;
-    let after = meeting_at(&app, &w, Utc::now() + chrono::Duration::days(60), MeetingStatus::Scheduled).await;
+    let next = meeting_at(
+        &app,
+        &w,
+        Utc::now() + chrono::Duration::days(30),
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let after = meeting_at(
+        &app,
+        &w,
+        Utc::now() + chrono::Duration::days(60),
+        MeetingStatus::Scheduled,
+    )
+    .await;
 
     let complete = r#"mutation($id: ID!) { completeAction(input: { actionId: $id, expectedVersion: 1 }) { status } }"#;
     let done = app
-        .gql(Some(LEAD), complete, json!({ "id": gid(Kind::Action, w.public_action) }))
+        .gql(
+            Some(LEAD),
+            complete,
+            json!({ "id": gid(Kind::Action, w.public_action) }),
+        )
         .await;
     assert_eq!(done.data()["completeAction"]["status"], "COMPLETED");
 
@@ -291,7 +349,10 @@ async fn a_past_meeting_keeps_its_matters_arising_after_they_close() {
     // The restricted minute's action is never a row for someone not cleared.
     for who in [None, Some(PARTNER), Some(CHAIR)] {
         let rows = report_rows(&app, who, &json!(gid(Kind::Meeting, january))).await;
-        assert!(rows.iter().all(|r| !r[1].contains(SECRET)), "{who:?}: {rows:?}");
+        assert!(
+            rows.iter().all(|r| !r[1].contains(SECRET)),
+            "{who:?}: {rows:?}"
+        );
     }
     let rows = report_rows(&app, Some(CLEARED), &json!(gid(Kind::Meeting, january))).await;
     assert!(rows.iter().any(|r| r[1].contains(SECRET)), "{rows:?}");
@@ -326,7 +387,13 @@ async fn a_board_officer_decides_the_matters_arising_in_one_step() {
         .resolution(resolution)
         .insert()
         .await;
-    let next = meeting_at(&app, &w, Utc::now() + chrono::Duration::days(30), MeetingStatus::Scheduled).await;
+    let next = meeting_at(
+        &app,
+        &w,
+        Utc::now() + chrono::Duration::days(30),
+        MeetingStatus::Scheduled,
+    )
+    .await;
     let m = gid(Kind::Meeting, next);
     let decisions = json!([
         { "actionId": gid(Kind::Action, w.public_action), "expectedVersion": 1,
@@ -336,10 +403,13 @@ async fn a_board_officer_decides_the_matters_arising_in_one_step() {
 
     // Refused for anyone but the board's officers, and nothing is written.
     for who in [None, Some(PARTNER), Some(LEAD), Some(OUTSIDER)] {
-        let reply = app.gql(who, REVIEW, json!({ "m": m, "d": decisions })).await;
+        let reply = app
+            .gql(who, REVIEW, json!({ "m": m, "d": decisions }))
+            .await;
         assert!(
             ["FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND"].contains(&reply.error_code()),
-            "{who:?}: {}", reply.body
+            "{who:?}: {}",
+            reply.body
         );
     }
     // A bad decision refuses the whole call: the good one beside it is not written either.
@@ -347,23 +417,42 @@ async fn a_board_officer_decides_the_matters_arising_in_one_step() {
         { "actionId": gid(Kind::Action, bins), "expectedVersion": 1, "outcome": "CARRY_FORWARD" },
         { "actionId": gid(Kind::Action, w.public_action), "expectedVersion": 1, "outcome": "TAKE_OFF_LIST" },
     ]);
-    let reply = app.gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": bad })).await;
+    let reply = app
+        .gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": bad }))
+        .await;
     assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{}", reply.body);
     // An action that is not one of the meeting's matters arising is refused.
     let unrelated = json!([{ "actionId": gid(Kind::Action, w.review_action), "expectedVersion": 1,
         "outcome": "CARRY_FORWARD" }]);
-    let reply = app.gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": unrelated })).await;
+    let reply = app
+        .gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": unrelated }))
+        .await;
     assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{}", reply.body);
     for id in [w.public_action, bins] {
-        let row = action::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
-        assert_eq!(row.version, 1, "nothing written before the chair's decision");
+        let row = action::Entity::find_by_id(id)
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.version, 1,
+            "nothing written before the chair's decision"
+        );
     }
 
-    let reply = app.gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": decisions })).await;
-    let done = reply.data()["reviewMattersArising"].as_array().unwrap().clone();
+    let reply = app
+        .gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": decisions }))
+        .await;
+    let done = reply.data()["reviewMattersArising"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert_eq!(done.len(), 2, "{}", reply.body);
     assert_eq!(done[0]["status"], "CANCELLED");
-    assert_eq!(done[0]["statusReason"], "Superseded: replaced by the 2027 strategy");
+    assert_eq!(
+        done[0]["statusReason"],
+        "Superseded: replaced by the 2027 strategy"
+    );
     assert_eq!(done[1]["status"], "OPEN");
     assert_eq!(done[1]["updates"]["nodes"][0]["onMattersArising"], true);
     // The meeting still hears of the superseded one once, and of the carried one.
@@ -375,8 +464,15 @@ async fn a_board_officer_decides_the_matters_arising_in_one_step() {
     // Taken off the list (followed up elsewhere), it is gone from the meeting's matters arising.
     let off = json!([{ "actionId": gid(Kind::Action, bins), "expectedVersion": 2,
         "outcome": "TAKE_OFF_LIST", "note": "followed up in the delivery plan" }]);
-    let reply = app.gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": off })).await;
-    assert_eq!(reply.data()["reviewMattersArising"][0]["version"], 3, "{}", reply.body);
+    let reply = app
+        .gql(Some(CHAIR), REVIEW, json!({ "m": m, "d": off }))
+        .await;
+    assert_eq!(
+        reply.data()["reviewMattersArising"][0]["version"],
+        3,
+        "{}",
+        reply.body
+    );
     let rows = report_rows(&app, Some(CHAIR), &json!(m)).await;
     assert_eq!(rows.len(), 1, "{rows:?}");
     // Each decision is audited under its own operation; the refused ones as denied.
@@ -389,5 +485,8 @@ async fn a_board_officer_decides_the_matters_arising_in_one_step() {
         .iter()
         .map(|r| (r.operation.as_str(), r.outcome.as_str()))
         .collect();
-    assert!(ops.contains(&("closeMatterAsSuperseded", "allowed")), "{ops:?}");
+    assert!(
+        ops.contains(&("closeMatterAsSuperseded", "allowed")),
+        "{ops:?}"
+    );
 }

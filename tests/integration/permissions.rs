@@ -221,7 +221,9 @@ async fn make(app: &TestApp, s: &Shared, needs: Needs) -> Made {
                     None,
                 )
                 .await;
-            let resolution = b.resolution(item, "RESOLVED that partners report back").await;
+            let resolution = b
+                .resolution(item, "RESOLVED that partners report back")
+                .await;
             let action = b
                 .action(w.partnership, "Matrix matter arising")
                 .board(w.strategic_board)

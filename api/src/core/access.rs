@@ -86,6 +86,19 @@ impl Candidates {
         out
     }
 
+    /// The rows `ids` of `E`, whatever the caller was shown of them: to ask whether they are
+    /// restricted (a record's classification), not to note what was read.
+    pub fn of_ids<E: Scoped>(ids: impl IntoIterator<Item = Uuid>) -> Candidates {
+        let mut out = Candidates::default();
+        if let Some((name, classify)) = E::CONTENT {
+            let ids: BTreeSet<Uuid> = ids.into_iter().collect();
+            if !ids.is_empty() {
+                out.0.insert(name, (classify, ids));
+            }
+        }
+        out
+    }
+
     fn add<E: Scoped>(&mut self, viewer: &Viewer, rows: &[E::Model]) {
         let Some((name, classify)) = E::CONTENT else {
             return;

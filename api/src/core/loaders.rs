@@ -79,6 +79,30 @@ typed_key!(
     /// The children of a parent along relation `R`.
     Children<R: ChildRelation>
 );
+typed_key!(
+    /// Whether a row of `E` the caller was given is restricted, by its own marking or an
+    /// ancestor's (its classification); present and true only for restricted rows.
+    Restricted<E: Scoped>
+);
+
+impl<E> Loader<Restricted<E>> for Batch
+where
+    E: Scoped,
+{
+    type Value = bool;
+    type Error = ApiError;
+
+    /// One classification statement for every row asked about in the batch.
+    async fn load(&self, keys: &[Restricted<E>]) -> Result<HashMap<Restricted<E>, bool>, ApiError> {
+        let restricted = access::Candidates::of_ids::<E>(keys.iter().map(|k| k.0))
+            .classify(&self.db)
+            .await?;
+        Ok(restricted
+            .into_iter()
+            .map(|r| (Restricted::new(r.id), true))
+            .collect())
+    }
+}
 
 /// A parent-to-children relation loaded in batches.
 pub trait ChildRelation: 'static {

@@ -4,7 +4,8 @@
 //! state ([`context`]) with its batched [`loaders`], the audit writer ([`audit`]), Relay
 //! [`pagination`], global [`ids`], the error vocabulary ([`error`]), the database and its write
 //! transactions ([`db`]), request admission ([`limits`]), input checks ([`validate`], [`search`],
-//! [`dates`]), live-update [`events`] and the printable document model ([`report`]).
+//! [`dates`]), live-update [`events`], issued bearer [`secrets`] and the printable document model
+//! ([`report`]).
 //!
 //! Nothing here imports `crate::domain`, `crate::http` or `crate::schema`; the `layering` test
 //! fails if anything does.
@@ -28,5 +29,6 @@ pub mod pagination;
 pub mod policy;
 pub mod report;
 pub mod search;
+pub mod secrets;
 pub mod validate;
 pub mod versioned;

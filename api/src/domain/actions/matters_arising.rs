@@ -270,9 +270,14 @@ pub async fn review(
             MatterOutcome::CloseAsSuperseded => ActionPermission::Cancel,
         };
         // A refusal is audited under the mutation's name; each write under its decision's.
-        let action =
-            service::authorize(rc, id, d.expected_version, permission, "reviewMattersArising")
-                .await?;
+        let action = service::authorize(
+            rc,
+            id,
+            d.expected_version,
+            permission,
+            "reviewMattersArising",
+        )
+        .await?;
         planned.push((id, action, d.outcome, note));
     }
     let meeting_day = crate::core::dates::local_meeting_time(meeting.starts_at);
@@ -282,7 +287,10 @@ pub async fn review(
         let (changes, narrative, change, operation) = match outcome {
             MatterOutcome::CarryForward => (
                 action::ActiveModel::default(),
-                with_note(format!("Carried forward at the meeting of {meeting_day}"), &note),
+                with_note(
+                    format!("Carried forward at the meeting of {meeting_day}"),
+                    &note,
+                ),
                 Change {
                     status: None,
                     on_matters_arising: Some(true),

@@ -148,7 +148,10 @@ pub async fn matters_arising(
             .and_then(|id| leads.get(&id))
             .and_then(|p| p.initials.clone())
             .or_else(|| resolution.and_then(|r| r.owners_initials.clone()));
-        let wording = a.matter.clone().unwrap_or_else(|| with_owner(&a.title, owner));
+        let wording = a
+            .matter
+            .clone()
+            .unwrap_or_else(|| with_owner(&a.title, owner));
         let update = entry_text(updates.get(&a.id));
         match matters
             .iter_mut()

@@ -182,7 +182,16 @@ async fn append_history(
     reported_on: Option<NaiveDate>,
     narrative: String,
 ) -> ApiResult<()> {
-    append_entry(txn, rc, action, period, reported_on, narrative, Change::default()).await
+    append_entry(
+        txn,
+        rc,
+        action,
+        period,
+        reported_on,
+        narrative,
+        Change::default(),
+    )
+    .await
 }
 
 /// What an entry changes besides reporting progress: the status the action entered, or its

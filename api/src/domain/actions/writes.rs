@@ -1,10 +1,10 @@
 //! The mutation root of actions: each resolver is one call to [`super::service`].
 
+use super::matters_arising::{self, ReviewMattersArisingInput};
 use super::service::{
     self, CloseActionInput, CreatePriorityActionInput, ReassignActionInput,
     RecordMissedReasonInput, UpdateActionInput, UpdateActionProgressInput,
 };
-use super::matters_arising::{self, ReviewMattersArisingInput};
 use super::Action;
 use crate::core::context::CtxExt;
 use crate::core::error::ApiResult;

@@ -20,9 +20,9 @@ use crate::core::events::EventBus;
 use crate::core::guard::{self, Target};
 use crate::core::ids::{self, Kind};
 use crate::core::policy::{self, PartnershipPermission};
+use crate::core::secrets;
 use crate::core::validate;
 use async_graphql::{InputObject, ID};
-use base64::Engine;
 use chrono::Utc;
 use entity::{organisation_partnership, person, provisioning_token};
 use scim_v2::filter::{AttrExp, AttrPath, CompValue, CompareOp, Filter, ValFilter};
@@ -32,7 +32,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// What every secret starts with, so a leaked one is recognisable in logs and secret scanners.
@@ -54,13 +53,6 @@ pub struct IssueProvisioningTokenInput {
 pub struct Issued {
     pub token: provisioning_token::Model,
     pub secret: String,
-}
-
-fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Issues a provisioning token (administrators of the partnership, which the organisation must
@@ -108,12 +100,7 @@ pub async fn issue_provisioning_token(
             "the organisation does not serve this partnership",
         ));
     }
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    let secret = format!(
-        "{SECRET_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
+    let secret = secrets::issue(SECRET_PREFIX);
     let now = Utc::now();
     let creator = rc
         .viewer
@@ -127,7 +114,7 @@ pub async fn issue_provisioning_token(
         created_by: Set(creator),
         label: Set(label),
         issuer: Set(issuer),
-        secret_digest: Set(digest(&secret)),
+        secret_digest: Set(secrets::digest(&secret)),
         revoked_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -241,7 +228,7 @@ impl Provisioner {
             return Ok(None);
         }
         let token = provisioning_token::Entity::find()
-            .filter(provisioning_token::Column::SecretDigest.eq(digest(secret)))
+            .filter(provisioning_token::Column::SecretDigest.eq(secrets::digest(secret)))
             .filter(provisioning_token::Column::RevokedAt.is_null())
             .one(db)
             .await?;

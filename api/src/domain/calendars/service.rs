@@ -11,9 +11,9 @@ use crate::core::db::begin_write;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::guard;
 use crate::core::ids::{self, Kind};
+use crate::core::secrets;
 use crate::core::validate;
 use async_graphql::ID;
-use base64::Engine;
 use chrono::Utc;
 use entity::{board, calendar_feed, meeting, person};
 use sea_orm::{
@@ -21,7 +21,6 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -34,13 +33,6 @@ const MAX_FEED_MEETINGS: u64 = 1_000;
 pub struct Issued {
     pub feed: calendar_feed::Model,
     pub secret: String,
-}
-
-fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The path of a feed's URL (under the API's address).
@@ -59,19 +51,14 @@ pub async fn create_calendar_feed(rc: &RequestContext, label: String) -> ApiResu
         .one(&rc.db)
         .await?
         .ok_or_else(|| ApiError::Unauthenticated("unknown account".into()))?;
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    let secret = format!(
-        "{SECRET_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
+    let secret = secrets::issue(SECRET_PREFIX);
     let now = Utc::now();
     let txn = begin_write(&rc.db).await?;
     let feed = calendar_feed::ActiveModel {
         id: Set(Uuid::now_v7()),
         person_id: Set(owner),
         label: Set(label),
-        secret_digest: Set(digest(&secret)),
+        secret_digest: Set(secrets::digest(&secret)),
         revoked_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -158,7 +145,7 @@ pub async fn feed_of(
         return Ok(None);
     }
     let Some(feed) = calendar_feed::Entity::find()
-        .filter(calendar_feed::Column::SecretDigest.eq(digest(secret)))
+        .filter(calendar_feed::Column::SecretDigest.eq(secrets::digest(secret)))
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .one(db)
         .await?

@@ -234,9 +234,11 @@ impl Meeting {
     /// taken place, today for a meeting still to come.
     async fn matters_arising_as_at(&self, ctx: &Context<'_>) -> ApiResult<NaiveDate> {
         let rc = ctx.req()?;
-        Ok(crate::domain::actions::matters_arising::as_at(&rc.db, &self.0)
-            .await?
-            .on)
+        Ok(
+            crate::domain::actions::matters_arising::as_at(&rc.db, &self.0)
+                .await?
+                .on,
+        )
     }
     /// The matters-arising report (Minute | Matter | Update) as the papers print it, as Markdown
     /// or as a printable HTML page.
