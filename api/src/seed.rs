@@ -377,6 +377,20 @@ async fn record_origin<C: ConnectionTrait>(
     if origin.invented && origin.invented_note.is_none() {
         bail!("{table} `{what}` is marked invented without saying what was invented");
     }
+    // People, organisations, boards and seats are seen far more widely than restricted business:
+    // their notes must not say who is cleared, who sat on a review, or that one exists.
+    if matches!(
+        table,
+        "person" | "organisation" | "board" | "board_membership"
+    ) {
+        let note = origin.invented_note.as_deref().unwrap_or("").to_lowercase();
+        if let Some(word) = ["clear", "dhr", "homicide", "task and finish", "marac case"]
+            .into_iter()
+            .find(|w| note.contains(w))
+        {
+            bail!("{table} `{what}`: its note mentions `{word}`, which is for cleared seats only");
+        }
+    }
     provenance::ActiveModel {
         entity_type: Set(table.into()),
         entity_id: Set(id),

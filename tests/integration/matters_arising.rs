@@ -490,3 +490,74 @@ async fn a_board_officer_decides_the_matters_arising_in_one_step() {
         "{ops:?}"
     );
 }
+
+/// Provenance says nothing its record does not: who is cleared for MARAC or a DHR, who attended
+/// a restricted meeting, or that a review exists, never reaches someone not entitled to it
+/// through a note (the seats' notes are for those who may see the seats' clearance flags).
+#[tokio::test]
+async fn provenance_notes_never_tell_who_is_cleared_or_what_is_restricted() {
+    let app = TestApp::with_demo().await;
+    let q = r#"query($s: String!) { partnership(slug: $s) { boards(first: 20) { nodes { name
+        provenance { note } memberships(first: 12) { nodes { provenance { source note } } } } } } }"#;
+    let leaked = |text: &str| -> Option<&'static str> {
+        let lower = text.to_lowercase();
+        ["clear", "dhr", "homicide", "task and finish", "case ref"]
+            .into_iter()
+            .find(|w| lower.contains(w))
+    };
+    // Anonymous callers, and partners with no seat on the MARAC or DHR boards.
+    for who in [None, Some("luke-baldock"), Some("matthew-cole")] {
+        for slug in ["bromley", "barking-dagenham"] {
+            let reply = app.gql(who, q, json!({ "s": slug })).await;
+            // Board names may say what a board is ("Domestic Homicide Review Panel"): only the
+            // notes are checked.
+            for note in notes(reply.data()) {
+                assert!(leaked(&note).is_none(), "{who:?} reads in {slug}: {note}");
+            }
+            // Someone with no seat reads no seat's note at all, only where it came from.
+            if who.is_none() {
+                let seats = &reply.data()["partnership"]["boards"]["nodes"];
+                let seat_notes: Vec<String> = seats
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|b| notes(&b["memberships"]))
+                    .collect();
+                assert!(seat_notes.is_empty(), "{seat_notes:?}");
+            }
+        }
+    }
+    let reply = app
+        .gql(
+            None,
+            r#"{ people(first: 100) { nodes { name provenance { note } } } }"#,
+            json!({}),
+        )
+        .await;
+    for note in notes(reply.data()) {
+        assert!(leaked(&note).is_none(), "anonymous reads: {note}");
+    }
+    // The MARAC chair, who sits on the board, reads the seats' notes.
+    let reply = app
+        .gql(Some("chris-wood"), q, json!({ "s": "bromley" }))
+        .await;
+    assert!(reply
+        .data()
+        .to_string()
+        .contains("Chair per the 27 Jun 2016 DV/VAWG report"));
+}
+
+/// Every `note` string anywhere in `value`.
+fn notes(value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| match (k.as_str(), v) {
+                ("note", Value::String(n)) => vec![n.clone()],
+                _ => notes(v),
+            })
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(notes).collect(),
+        _ => Vec::new(),
+    }
+}

@@ -229,8 +229,10 @@ impl Loader<LatestUpdate> for Batch {
 }
 
 /// Where a record came from (`provenance`), keyed by its table and id. The key only ever comes
-/// from a record the caller has already been given through `access`, and the row says nothing
-/// the record itself does not, so this side table needs no visibility rule of its own.
+/// from a record the caller has already been given through `access`, so the row is about a
+/// record the caller may see. Its note can still say more than the record (a seat's note may
+/// say whether it is cleared): the seed loader refuses such notes on widely seen records, and
+/// `Provenance::of_seat` shows a seat's note only to those who may see its clearance flag.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Origin(pub &'static str, pub Uuid);
 

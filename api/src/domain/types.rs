@@ -113,6 +113,22 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The provenance of a board seat: its note only for those who may see the seat's clearance
+    /// flag (a seat's history can say who is cleared, which is itself sensitive).
+    pub async fn of_seat(
+        ctx: &async_graphql::Context<'_>,
+        seat: &entity::board_membership::Model,
+    ) -> crate::core::error::ApiResult<Option<Provenance>> {
+        use crate::core::context::CtxExt;
+        let shown = crate::core::access::sees_clearance_flag(&ctx.req()?.viewer, seat.board_id);
+        Ok(Self::of(ctx, "board_membership", seat.id)
+            .await?
+            .map(|p| Provenance {
+                note: p.note.filter(|_| shown),
+                ..p
+            }))
+    }
+
     /// The provenance of the row `id` of `table`, which the caller has already been given.
     pub async fn of(
         ctx: &async_graphql::Context<'_>,

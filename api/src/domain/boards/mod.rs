@@ -320,7 +320,7 @@ impl BoardMembership {
         &self,
         ctx: &Context<'_>,
     ) -> ApiResult<Option<crate::domain::types::Provenance>> {
-        crate::domain::types::Provenance::of(ctx, "board_membership", self.0.id).await
+        crate::domain::types::Provenance::of_seat(ctx, &self.0).await
     }
     async fn role(&self) -> MembershipRole {
         self.0.role.into()
