@@ -14,8 +14,10 @@
 //!   from and whether any value was invented where the paper is silent. Records entered through
 //!   the API have none: their audit trail is their provenance.
 //!
-//! Existing closed actions get their status on their latest entry, so that the rule "closed
-//! before the previous meeting" holds for history written before this column existed.
+//! Existing closed actions get their status on their last entry written (a closed action takes
+//! no more entries, and `reported_on` is the reporter's date, so the last written is the one
+//! that closed it), so that the rule "closed before the previous meeting" holds for history
+//! written before this column existed.
 
 use crate::helpers::{self, create};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -54,7 +56,7 @@ impl MigrationTrait for Migration {
                 "UPDATE action_update SET status = (SELECT a.status FROM action a \
                  WHERE a.id = action_update.action_id) \
                  WHERE id IN (SELECT (SELECT u.id FROM action_update u WHERE u.action_id = a.id \
-                 ORDER BY u.reported_on DESC, u.created_at DESC LIMIT 1) \
+                 ORDER BY u.created_at DESC, u.id DESC LIMIT 1) \
                  FROM action a WHERE a.status <> 'open')",
             )
             .await?;

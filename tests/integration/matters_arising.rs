@@ -459,7 +459,10 @@ async fn a_board_officer_decides_the_matters_arising_in_one_step() {
     let rows = report_rows(&app, Some(CHAIR), &json!(m)).await;
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows[0][2].contains("Closed as superseded: replaced by the 2027 strategy"));
-    assert!(rows[1][2].starts_with("Carried forward at the meeting of"));
+    assert!(
+        rows[1][2].starts_with("Carried forward to the meeting of"),
+        "{rows:?}"
+    );
 
     // Taken off the list (followed up elsewhere), it is gone from the meeting's matters arising.
     let off = json!([{ "actionId": gid(Kind::Action, bins), "expectedVersion": 2,
@@ -560,4 +563,117 @@ fn notes(value: &Value) -> Vec<String> {
         Value::Array(items) => items.iter().flat_map(notes).collect(),
         _ => Vec::new(),
     }
+}
+
+#[tokio::test]
+async fn what_a_meeting_decides_on_its_day_is_in_the_next_papers_once() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    // The board meets today (it began a minute ago), and again next month.
+    let today = meeting_at(
+        &app,
+        &w,
+        Utc::now() - chrono::Duration::minutes(1),
+        MeetingStatus::Held,
+    )
+    .await;
+    let next = meeting_at(
+        &app,
+        &w,
+        Utc::now() + chrono::Duration::days(30),
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let decide = json!([{ "actionId": gid(Kind::Action, w.public_action), "expectedVersion": 1,
+        "outcome": "CLOSE_AS_SUPERSEDED", "note": "overtaken by the new strategy" }]);
+    let reply = app
+        .gql(
+            Some(CHAIR),
+            REVIEW,
+            json!({ "m": gid(Kind::Meeting, today), "d": decide }),
+        )
+        .await;
+    assert_eq!(
+        reply.data()["reviewMattersArising"][0]["status"],
+        "CANCELLED"
+    );
+    // Today's papers were printed before the decision: they still show it open, as printed.
+    let rows = report_rows(&app, Some(CHAIR), &json!(gid(Kind::Meeting, today))).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(!rows[0][2].contains("superseded"), "{rows:?}");
+    // The next papers report the decision once.
+    let rows = report_rows(&app, Some(CHAIR), &json!(gid(Kind::Meeting, next))).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0][2].contains("Closed as superseded: overtaken by the new strategy"),
+        "{rows:?}"
+    );
+}
+
+#[tokio::test]
+async fn matters_arising_decisions_and_dates_are_checked() {
+    let app = TestApp::spawn().await;
+    let w = World::build(app.db()).await;
+    let next = meeting_at(
+        &app,
+        &w,
+        Utc::now() + chrono::Duration::days(30),
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    // The second decision lacks its note: the error names it.
+    let bad = json!([
+        { "actionId": gid(Kind::Action, w.public_action), "expectedVersion": 1, "outcome": "CARRY_FORWARD" },
+        { "actionId": gid(Kind::Action, w.review_action), "expectedVersion": 1, "outcome": "TAKE_OFF_LIST" },
+    ]);
+    let reply = app
+        .gql(
+            Some(CHAIR),
+            REVIEW,
+            json!({ "m": gid(Kind::Meeting, next), "d": bad }),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "BAD_USER_INPUT");
+    assert_eq!(
+        reply.body["errors"][0]["extensions"]["field"], "decisions.1.note",
+        "{}",
+        reply.body
+    );
+    // A cancelled meeting decides nothing.
+    let cancelled = meeting_at(
+        &app,
+        &w,
+        Utc::now() + chrono::Duration::days(10),
+        MeetingStatus::Cancelled,
+    )
+    .await;
+    let one = json!([{ "actionId": gid(Kind::Action, w.public_action), "expectedVersion": 1, "outcome": "CARRY_FORWARD" }]);
+    let reply = app
+        .gql(
+            Some(CHAIR),
+            REVIEW,
+            json!({ "m": gid(Kind::Meeting, cancelled), "d": one }),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{}", reply.body);
+    // An update cannot be dated after today: it would appear in papers printed before it.
+    let progress = r#"mutation($a: ID!, $d: NaiveDate) { updateActionProgress(input: { actionId: $a,
+        expectedVersion: 1, percentComplete: 10, narrative: "Later", reportedOn: $d }) { version } }"#;
+    let tomorrow = (Utc::now() + chrono::Duration::days(2))
+        .date_naive()
+        .to_string();
+    let reply = app
+        .gql(
+            Some(LEAD),
+            progress,
+            json!({ "a": gid(Kind::Action, w.public_action), "d": tomorrow }),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{}", reply.body);
+    let row = action::Entity::find_by_id(w.public_action)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.version, 1, "nothing written");
 }

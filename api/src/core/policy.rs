@@ -24,6 +24,9 @@ pub enum ActionPermission {
     Reassign,
     /// Change what the action is: title, expected outcome, dates, resources, risks, marking.
     Edit,
+    /// Carry it forward on its board's matters arising, take it off the list, or close it as
+    /// superseded: the board's decisions, never its lead's.
+    DecideMatterArising,
 }
 
 /// A caller's relation to an action; one caller may hold several.
@@ -48,18 +51,21 @@ fn permits(standing: ActionStanding, permission: ActionPermission) -> bool {
         (S::Lead, P::RecordMissedReason) => true,
         (S::Lead, P::Reassign) => false,
         (S::Lead, P::Edit) => false,
+        (S::Lead, P::DecideMatterArising) => false,
         (S::OrganisationEditor, P::UpdateProgress) => true,
         (S::OrganisationEditor, P::Complete) => true,
         (S::OrganisationEditor, P::Cancel) => false,
         (S::OrganisationEditor, P::RecordMissedReason) => true,
         (S::OrganisationEditor, P::Reassign) => false,
         (S::OrganisationEditor, P::Edit) => false,
+        (S::OrganisationEditor, P::DecideMatterArising) => false,
         (S::BoardOfficer, P::UpdateProgress) => false,
         (S::BoardOfficer, P::Complete) => true,
         (S::BoardOfficer, P::Cancel) => true,
         (S::BoardOfficer, P::RecordMissedReason) => true,
         (S::BoardOfficer, P::Reassign) => true,
         (S::BoardOfficer, P::Edit) => true,
+        (S::BoardOfficer, P::DecideMatterArising) => true,
     }
 }
 
@@ -429,7 +435,7 @@ macro_rules! all_variants {
 }
 
 all_variants! {
-    ActionPermission { UpdateProgress, Complete, Cancel, RecordMissedReason, Reassign, Edit }
+    ActionPermission { UpdateProgress, Complete, Cancel, RecordMissedReason, Reassign, Edit, DecideMatterArising }
     ActionStanding { Lead, OrganisationEditor, BoardOfficer }
     BoardPermission { ManageMeetings, RecordReadings }
     BoardStanding { Officer, Member }

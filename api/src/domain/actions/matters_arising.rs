@@ -39,10 +39,11 @@ use uuid::Uuid;
 /// The days a meeting's matters arising are read at.
 #[derive(Clone, Copy, Debug)]
 pub struct AsAt {
-    /// The meeting's day, or today for a meeting still to come.
+    /// The meeting's day, or today for a meeting still to come ([`day_read`]).
     pub on: NaiveDate,
     /// Entries count if reported before this day: the meeting's day, or tomorrow for a meeting
-    /// still to come (today's entries are today's state).
+    /// on a later day (today's entries are today's state). A meeting today is read as at its
+    /// day whether or not it has started, so its record does not change when it starts.
     pub before: NaiveDate,
     /// The day of the board's previous meeting (not cancelled), if any.
     pub previous: Option<NaiveDate>,
@@ -58,18 +59,22 @@ pub async fn as_at(db: &impl ConnectionTrait, meeting: &meeting::Model) -> ApiRe
         .one(db)
         .await?
         .map(|m| day(m.starts_at));
-    let now = Utc::now();
-    let (on, before) = if meeting.starts_at <= now {
-        (day(meeting.starts_at), day(meeting.starts_at))
+    let (meeting_day, today) = (day(meeting.starts_at), day(Utc::now()));
+    let before = if meeting_day <= today {
+        meeting_day
     } else {
-        let today = day(now);
-        (today, today.succ_opt().unwrap_or(today))
+        today.succ_opt().unwrap_or(today)
     };
     Ok(AsAt {
-        on,
+        on: day_read(meeting),
         before,
         previous,
     })
+}
+
+/// The day `meeting`'s matters arising are read at: its own day, or today if that is later.
+pub fn day_read(meeting: &meeting::Model) -> NaiveDate {
+    Ord::min(day(meeting.starts_at), day(Utc::now()))
 }
 
 /// A meeting's day as the papers date it (London time).
@@ -125,6 +130,7 @@ fn listed(before: NaiveDate) -> SimpleExpr {
         .and_where(entry(action_update::Column::ReportedOn).lt(before))
         .order_by((u(), action_update::Column::ReportedOn), Order::Desc)
         .order_by((u(), action_update::Column::CreatedAt), Order::Desc)
+        .order_by((u(), action_update::Column::Id), Order::Desc)
         .limit(1)
         .to_owned();
     Expr::expr(Func::coalesce([
@@ -134,7 +140,8 @@ fn listed(before: NaiveDate) -> SimpleExpr {
     .eq(true)
 }
 
-/// Closed on or before `previous`. History written before statuses were kept on entries (an
+/// Closed before the day of `previous` (what closed on that day, at that meeting, is for the
+/// next meeting's papers to report). History written before statuses were kept on entries (an
 /// action closed with no status entry at all) counts as closed long ago.
 fn closed_before(previous: Option<NaiveDate>) -> SimpleExpr {
     let closed = [ActionStatus::Completed, ActionStatus::Cancelled];
@@ -155,30 +162,35 @@ fn closed_before(previous: Option<NaiveDate>) -> SimpleExpr {
         .from_as(action_update::Entity, u())
         .and_where(of_outer_action())
         .and_where(entry(action_update::Column::Status).is_in(closed))
-        .and_where(entry(action_update::Column::ReportedOn).lte(previous))
+        .and_where(entry(action_update::Column::ReportedOn).lt(previous))
         .to_owned();
     Expr::exists(closing).or(legacy)
 }
 
-/// The latest entry of each of `actions` reported before `before`.
+/// The latest entry of each of `actions` reported before `before`, through `access` like any
+/// read, and noted for the audit log.
 pub async fn updates_as_at(
-    db: &impl ConnectionTrait,
+    rc: &RequestContext,
     actions: &[Uuid],
     before: NaiveDate,
 ) -> ApiResult<HashMap<Uuid, action_update::Model>> {
+    use action_update::Column as C;
     let mut latest = HashMap::new();
     for chunk in actions.chunks(500) {
-        let rows = action_update::Entity::find()
-            .filter(action_update::Column::ActionId.is_in(chunk.iter().copied()))
-            .filter(action_update::Column::ReportedOn.lt(before))
-            .order_by_asc(action_update::Column::ReportedOn)
-            .order_by_asc(action_update::Column::CreatedAt)
-            .all(db)
+        let rows = access::visible::<action_update::Entity>(&rc.viewer)
+            .filter(C::ActionId.is_in(chunk.iter().copied()))
+            .filter(C::ReportedOn.lt(before))
+            .order_by_asc(C::ReportedOn)
+            .order_by_asc(C::CreatedAt)
+            .order_by_asc(C::Id)
+            .all(&rc.db)
             .await?;
         for row in rows {
             latest.insert(row.action_id, row);
         }
     }
+    let shown: Vec<action_update::Model> = latest.values().cloned().collect();
+    rc.reads.note::<action_update::Entity>(&rc.viewer, &shown);
     Ok(latest)
 }
 
@@ -234,24 +246,35 @@ pub async fn review(
         .one(&rc.db)
         .await?
         .ok_or(ApiError::NotFound("meeting"))?;
+    if meeting.status == MeetingStatus::Cancelled {
+        return Err(ApiError::bad_input(
+            "meetingId",
+            "the meeting was cancelled: decide its matters at the next one",
+        ));
+    }
     let at = as_at(&rc.db, &meeting).await?;
     let mut planned = Vec::with_capacity(input.decisions.len());
-    for d in input.decisions {
-        let id = ids::decode(&d.action_id, Kind::Action, "actionId")?;
+    for (i, d) in input.decisions.into_iter().enumerate() {
+        // Errors name the decision: one call may carry two hundred.
+        let field = |name: &str| format!("decisions.{i}.{name}");
+        let id = ids::decode(&d.action_id, Kind::Action, &field("actionId"))?;
         if planned.iter().any(|(other, _, _, _)| *other == id) {
-            return Err(ApiError::bad_input("decisions", "an action is named twice"));
+            return Err(ApiError::bad_input(
+                &field("actionId"),
+                "an action is named twice",
+            ));
         }
         let note = match d.note.as_deref().map(str::trim) {
             Some("") | None => None,
             Some(n) => Some(crate::core::validate::text(
-                "note",
+                &field("note"),
                 n,
                 service::MAX_NARRATIVE_LEN,
             )?),
         };
         if note.is_none() && d.outcome != MatterOutcome::CarryForward {
             return Err(ApiError::bad_input(
-                "note",
+                &field("note"),
                 "say why the matter is closed or taken off the list",
             ));
         }
@@ -261,36 +284,35 @@ pub async fn review(
             .await?;
         if on_list.is_none() {
             return Err(ApiError::bad_input(
-                "actionId",
+                &field("actionId"),
                 "the action is not one of this meeting's matters arising",
             ));
         }
-        let permission = match d.outcome {
-            MatterOutcome::CarryForward | MatterOutcome::TakeOffList => ActionPermission::Edit,
-            MatterOutcome::CloseAsSuperseded => ActionPermission::Cancel,
-        };
         // A refusal is audited under the mutation's name; each write under its decision's.
         let action = service::authorize(
             rc,
             id,
             d.expected_version,
-            permission,
+            ActionPermission::DecideMatterArising,
             "reviewMattersArising",
         )
         .await?;
         planned.push((id, action, d.outcome, note));
     }
     let meeting_day = crate::core::dates::local_meeting_time(meeting.starts_at);
+    // Before the meeting, the officer prepares its papers; at or after it, records its decision.
+    let carried = if meeting.starts_at > Utc::now() {
+        format!("Carried forward to the meeting of {meeting_day}")
+    } else {
+        format!("Carried forward at the meeting of {meeting_day}")
+    };
     let txn = crate::core::db::begin_write(&rc.db).await?;
     let mut done = Vec::with_capacity(planned.len());
     for (_, action, outcome, note) in planned {
         let (changes, narrative, change, operation) = match outcome {
             MatterOutcome::CarryForward => (
                 action::ActiveModel::default(),
-                with_note(
-                    format!("Carried forward at the meeting of {meeting_day}"),
-                    &note,
-                ),
+                with_note(carried.clone(), &note),
                 Change {
                     status: None,
                     on_matters_arising: Some(true),

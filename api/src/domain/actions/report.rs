@@ -135,7 +135,7 @@ pub async fn matters_arising(
         )
         .await?;
     let ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
-    let updates = super::matters_arising::updates_as_at(&rc.db, &ids, at.before).await?;
+    let updates = super::matters_arising::updates_as_at(rc, &ids, at.before).await?;
 
     // Group into matters, keeping the order the actions were recorded in within a minute.
     let mut matters: Vec<Matter> = Vec::new();

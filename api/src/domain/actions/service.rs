@@ -134,6 +134,7 @@ fn operation_verb(permission: ActionPermission) -> &'static str {
         ActionPermission::RecordMissedReason => "record a missed-deadline reason on",
         ActionPermission::Reassign => "reassign",
         ActionPermission::Edit => "edit",
+        ActionPermission::DecideMatterArising => "decide the matters arising of",
     }
 }
 
@@ -196,7 +197,7 @@ async fn append_history(
 
 /// What an entry changes besides reporting progress: the status the action entered, or its
 /// place on the matters arising list. Kept on the entry so a past meeting's record can be
-/// rebuilt as it stood (`matters_arising_select`).
+/// rebuilt as it stood (`super::matters_arising`).
 #[derive(Default, Clone, Copy)]
 pub(crate) struct Change {
     pub status: Option<ActionStatus>,
@@ -217,7 +218,7 @@ pub(crate) async fn append_entry(
         id: Set(Uuid::now_v7()),
         action_id: Set(action.id),
         author_id: Set(rc.viewer.person_id()),
-        reported_on: Set(reported_on.unwrap_or_else(|| Utc::now().date_naive())),
+        reported_on: Set(reported_on.unwrap_or_else(today)),
         period: Set(period),
         rag: Set(action.rag),
         percent_complete: Set(Some(action.percent_complete)),
@@ -231,6 +232,11 @@ pub(crate) async fn append_entry(
     .insert(txn)
     .await?;
     Ok(())
+}
+
+/// Today in London, where the papers are dated: an entry made at 00:30 BST is today's.
+pub(super) fn today() -> NaiveDate {
+    crate::core::dates::local(Utc::now()).date_naive()
 }
 
 /// The audit row of an allowed write, noting the version it left the action at.
@@ -268,6 +274,14 @@ pub async fn update_progress(
         .as_deref()
         .map(|p| crate::core::validate::text("period", p, MAX_PERIOD_LEN))
         .transpose()?;
+    // A past meeting's record is rebuilt from entries by their date: a report dated in the
+    // future would show in papers printed before it was written.
+    if input.reported_on.is_some_and(|d| d > today()) {
+        return Err(ApiError::bad_input(
+            "reportedOn",
+            "an update cannot be dated after today",
+        ));
+    }
     let action = authorize(
         rc,
         id,

@@ -232,13 +232,8 @@ impl Meeting {
     }
     /// The day this meeting's matters arising are read at: the meeting's own day once it has
     /// taken place, today for a meeting still to come.
-    async fn matters_arising_as_at(&self, ctx: &Context<'_>) -> ApiResult<NaiveDate> {
-        let rc = ctx.req()?;
-        Ok(
-            crate::domain::actions::matters_arising::as_at(&rc.db, &self.0)
-                .await?
-                .on,
-        )
+    async fn matters_arising_as_at(&self) -> NaiveDate {
+        crate::domain::actions::matters_arising::day_read(&self.0)
     }
     /// The matters-arising report (Minute | Matter | Update) as the papers print it, as Markdown
     /// or as a printable HTML page.
