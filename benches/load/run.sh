@@ -14,6 +14,8 @@
 #
 # Settings: BENCH_PG (server URL, default postgres://postgres@127.0.0.1:5432), BENCH_SCALES,
 # BENCH_DURATION (20), BENCH_CONNECTIONS (16), BENCH_POOL (10, the server's pool),
+# BENCH_SCENARIOS (a b c d: (a) a partnership's actions, (b) a board's meetings and agendas,
+# (c) a board's RAG summary, (d) a meeting's matters arising as they stood),
 # BENCH_PORT (18080), BENCH_KEEP=1 to keep the databases.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -82,7 +84,10 @@ for ACTIONS in $SCALES; do
   TOKEN=$(DATABASE_URL="$URL" "$BIN" token gen-partner --hours 2)
   PARTNERSHIP=$(psql "$URL" -Atc "SELECT id FROM partnership WHERE slug = 'gen-1'")
   BOARD=$(psql "$URL" -Atc "SELECT id FROM board WHERE partnership_id = '$PARTNERSHIP' AND parent_id IS NULL")
+  # The board's last meeting: the most earlier meetings for its matters arising to come from.
+  MEETING=$(psql "$URL" -Atc "SELECT id FROM meeting WHERE board_id = '$BOARD' ORDER BY starts_at DESC LIMIT 1")
   P_ID=$(global_id Partnership "$PARTNERSHIP")
+  M_ID=$(global_id Meeting "$MEETING")
   B_ID=$(global_id Board "$BOARD")
 
   declare -A QUERY FLOOR_VARS
@@ -92,8 +97,10 @@ for ACTIONS in $SCALES; do
   VARS_a="{\"p\": \"$P_ID\"}"
   VARS_b="{\"b\": \"$B_ID\"}"
   VARS_c="{\"b\": \"$B_ID\"}"
+  QUERY[d]='query($m: ID!) { node(id: $m) { ... on Meeting { mattersArising(first: 50) { totalCount edges { node { id title latestUpdate { narrative } } } } } } }'
+  VARS_d="{\"m\": \"$M_ID\"}"
 
-  for S in a b c; do
+  for S in ${BENCH_SCENARIOS:-a b c d}; do
     VARS_NAME="VARS_$S"
     BODY=$(jq -cn --arg q "${QUERY[$S]}" --argjson v "${!VARS_NAME}" '{query: $q, variables: $v}')
     # A correct answer first: a benchmark of errors measures nothing.
@@ -113,7 +120,11 @@ for ACTIONS in $SCALES; do
     P50=$(to_ms "$(echo "$OUT" | awk '$1 == "50%" { print $2 }')")
     P99=$(to_ms "$(echo "$OUT" | awk '$1 == "99%" { print $2 }')")
     ERRORS=$(echo "$OUT" | awk '/Non-2xx/ { print $NF }')
-    case $S in a) VARS=(-D "partnership=$PARTNERSHIP") ;; *) VARS=(-D "board=$BOARD") ;; esac
+    case $S in
+      a) VARS=(-D "partnership=$PARTNERSHIP") ;;
+      d) VARS=(-D "meeting=$MEETING") ;;
+      *) VARS=(-D "board=$BOARD") ;;
+    esac
     FLOOR=$(pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" "${VARS[@]}" \
       -f "$HERE/floor_$S.sql" "$URL" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
     RATIO=$(awk -v r="$RPS" -v f="$FLOOR" 'BEGIN { if (f > 0) printf "%.2f", r / f; else print "n/a" }')

@@ -141,8 +141,13 @@ pub async fn matters_arising(
     let mut matters: Vec<Matter> = Vec::new();
     for a in &actions {
         let resolution = a.resolution_id.and_then(|id| resolutions.get(&id));
-        let item = resolution.and_then(|r| items.get(&r.agenda_item_id));
-        let Some(item) = item else { continue };
+        // An action whose minute the caller may not read still prints, without its minute, so
+        // the paper never has fewer rows than `totalCount`.
+        let (meeting_id, item_id, minute, ordinal) =
+            match resolution.and_then(|r| items.get(&r.agenda_item_id)) {
+                Some(i) => (i.meeting_id, i.id, i.minute_number, i.ordinal),
+                None => (Uuid::nil(), a.id, None, i32::MAX),
+            };
         let owner = a
             .lead_person_id
             .and_then(|id| leads.get(&id))
@@ -155,7 +160,7 @@ pub async fn matters_arising(
         let update = entry_text(updates.get(&a.id));
         match matters
             .iter_mut()
-            .find(|m| m.item == item.id && a.matter.is_some() && m.wording == wording)
+            .find(|m| m.item == item_id && a.matter.is_some() && m.wording == wording)
         {
             Some(m) => {
                 if !m.updates.contains(&update) {
@@ -163,11 +168,11 @@ pub async fn matters_arising(
                 }
             }
             None => matters.push(Matter {
-                meeting: item.meeting_id,
-                starts_at: meetings.get(&item.meeting_id).map(|m| m.starts_at),
-                item: item.id,
-                minute: item.minute_number,
-                ordinal: item.ordinal,
+                meeting: meeting_id,
+                starts_at: meetings.get(&meeting_id).map(|m| m.starts_at),
+                item: item_id,
+                minute,
+                ordinal,
                 wording,
                 updates: vec![update],
             }),
