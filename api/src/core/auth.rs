@@ -484,16 +484,7 @@ impl Viewer {
             .expr(Expr::val(Option::<String>::None))
             .expr(Expr::val(Option::<bool>::None))
             .filter(post_holder::Column::PersonId.eq(person.id))
-            .filter(
-                Condition::any()
-                    .add(post_holder::Column::StartsOn.is_null())
-                    .add(post_holder::Column::StartsOn.lte(today)),
-            )
-            .filter(
-                Condition::any()
-                    .add(post_holder::Column::EndsOn.is_null())
-                    .add(post_holder::Column::EndsOn.gte(today)),
-            )
+            .filter(holding_covers(today))
             .into_query()
             .inner_join(
                 post::Entity,
@@ -564,4 +555,21 @@ enum Grant {
     Administered = 2,
     /// A post held today (its id in the `board` column).
     Post = 3,
+}
+
+/// A post holding that covers `day` (open-ended at either end when its date is unset): who holds
+/// a post on that day, for the viewer's own posts and for the people an action's post reminds.
+pub fn holding_covers(day: chrono::NaiveDate) -> Condition {
+    use post_holder::Column as H;
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(H::StartsOn.is_null())
+                .add(H::StartsOn.lte(day)),
+        )
+        .add(
+            Condition::any()
+                .add(H::EndsOn.is_null())
+                .add(H::EndsOn.gte(day)),
+        )
 }

@@ -338,16 +338,7 @@ async fn post_holders(
     }
     let held = access::visible::<post_holder::Entity>(viewer)
         .filter(H::PostId.is_in(posts))
-        .filter(
-            Condition::any()
-                .add(H::StartsOn.is_null())
-                .add(H::StartsOn.lte(today)),
-        )
-        .filter(
-            Condition::any()
-                .add(H::EndsOn.is_null())
-                .add(H::EndsOn.gte(today)),
-        )
+        .filter(crate::core::auth::holding_covers(today))
         .all(db)
         .await?;
     for h in held {
@@ -403,16 +394,7 @@ pub async fn possible_debtors(
             .select_only()
             .column(post_holder::Column::PersonId)
             .filter(post_holder::Column::PostId.in_subquery(led_posts))
-            .filter(
-                Condition::any()
-                    .add(post_holder::Column::StartsOn.is_null())
-                    .add(post_holder::Column::StartsOn.lte(today)),
-            )
-            .filter(
-                Condition::any()
-                    .add(post_holder::Column::EndsOn.is_null())
-                    .add(post_holder::Column::EndsOn.gte(today)),
-            )
+            .filter(crate::core::auth::holding_covers(today))
             .distinct()
             .into_tuple::<Uuid>()
             .all(db)
